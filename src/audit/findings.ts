@@ -1,0 +1,52 @@
+// What `asp verify` can find wrong in an export. Codes are stable; protocols/log.md lists each one
+// with the check that produces it, in the order a verifier runs the checks.
+export const FINDING_CODES = [
+  'EXPORT_UNREADABLE',
+  'EXPORT_ROOT_INVALID',
+  'EXPORT_BLOCK_CID_INVALID',
+  'EXPORT_BLOCK_HASH_MISMATCH',
+  'RECORD_TOO_LARGE',
+  'RECORD_DECODE_FAILED',
+  'RECORD_NOT_CANONICAL',
+  'RECORD_SCHEMA_INVALID',
+  'RECORD_SIGNATURE_INVALID',
+  'RECORD_NOT_A_FORK',
+  'ORG_ID_INVALID',
+  'LOG_AUTHOR_MISMATCH',
+  'LOG_SEQ_GAP',
+  'LOG_SEQ_ORDER',
+  'LOG_PREV_MISMATCH',
+  'LOG_TS_ORDER',
+  'LOG_TS_FUTURE',
+  'LOG_BODY_INVALID',
+  'LOG_REF_MISSING',
+  'LOG_ENTRY_AFTER_HEAD',
+  'LOG_TRUNCATED',
+  'LOG_HEAD_MISMATCH',
+  'LOG_FORK'
+] as const
+
+export type FindingCode = typeof FINDING_CODES[number]
+
+export interface Finding {
+  code: FindingCode
+  message: string
+  file: string
+  /** Index of the block in the file (0 = the root head); undefined for findings about the whole file. */
+  position?: number
+  /** The seq of the entry concerned, where there is one. */
+  seq?: number
+  /** Other files involved (forks). */
+  files?: string[]
+}
+
+/** Earlier position first; at one position, the check that runs first (the order of FINDING_CODES). */
+export function compareFindings (a: Finding, b: Finding, fileOrder: string[]): number {
+  return (fileOrder.indexOf(a.file) - fileOrder.indexOf(b.file)) ||
+    ((a.position ?? Number.MAX_SAFE_INTEGER) - (b.position ?? Number.MAX_SAFE_INTEGER)) ||
+    (FINDING_CODES.indexOf(a.code) - FINDING_CODES.indexOf(b.code))
+}
+
+export function isFindingCode (code: unknown): code is FindingCode {
+  return typeof code === 'string' && (FINDING_CODES as readonly string[]).includes(code)
+}

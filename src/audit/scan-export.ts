@@ -1,0 +1,232 @@
+// Checks one exported log (a CAR file) as it streams past: the block-level and chain-level checks run
+// here, in order; full record checks (canonical form, schema, signatures) run in the check pool.
+import { createReadStream } from 'node:fs'
+import * as dagCbor from '@ipld/dag-cbor'
+import { CarBlockIterator } from '@ipld/car/iterator'
+import { isAspError } from '../errors.js'
+import { entryBodies, isKnownEntryKind } from '../log/entry-kinds.js'
+import { cidMatches, DAG_CBOR_CODE, linksOf, SHA2_256_CODE, type CID } from '../records/codec.js'
+import { entryKind, entrySchema, headKind, recordKinds, type Entry, type Head } from '../records/kinds/index.js'
+import { decodeRecord } from '../records/record.js'
+import type { CheckPool } from './check-pool.js'
+import { isFindingCode, type Finding, type FindingCode } from './findings.js'
+import { packBatch } from './record-batch.js'
+
+const BATCH_SIZE = 512
+
+export interface ScanOptions {
+  now: number
+  maxSkewMs: number
+  pool: CheckPool
+  onBlocks?: (bytesRead: number, entries: number) => void
+}
+
+export interface ExportScan {
+  file: string
+  author?: string
+  head?: { seq: number, cid: string | null, ts: number }
+  entries: number
+  /** Referenced records checked in full (their kind is known to this verifier). */
+  recordsChecked: number
+  /** Referenced records of kinds this verifier does not know: hash-checked only. */
+  recordsUnchecked: number
+  /** seq → entry CID, for fork detection across files. */
+  chain: Map<number, string>
+  findings: Finding[]
+}
+
+class Stop extends Error {}
+
+export async function scanExport (file: string, options: ScanOptions): Promise<ExportScan> {
+  const scan: ExportScan = { file, entries: 0, recordsChecked: 0, recordsUnchecked: 0, chain: new Map(), findings: [] }
+  const checks: Array<Promise<void>> = []
+  let queued: Array<{ kind: string, bytes: Uint8Array, position: number, seq?: number }> = []
+  let position = -1
+  let bytesRead = 0
+
+  const find = (code: FindingCode, message: string, at: { position?: number, seq?: number } = { position }): void => {
+    scan.findings.push({ code, message, file, ...at })
+  }
+  const stop = (code: FindingCode, message: string, at?: { position?: number, seq?: number }): never => {
+    find(code, message, at)
+    throw new Stop()
+  }
+  const flush = async (): Promise<void> => {
+    if (queued.length === 0) return
+    const items = queued
+    queued = []
+    await options.pool.ready()
+    checks.push(options.pool.check(packBatch(items)).then((failures) => {
+      for (const f of failures) {
+        const item = items[f.index]
+        if (item !== undefined) find(f.code, f.message, { position: item.position, seq: item.seq })
+      }
+    }))
+  }
+
+  async function * counted (): AsyncGenerator<Uint8Array> {
+    for await (const chunk of createReadStream(file)) {
+      bytesRead += (chunk as Buffer).length
+      yield chunk as Buffer
+    }
+  }
+
+  let head: Head | undefined
+  let expectedSeq = 1
+  let prevCid: CID | null = null
+  let lastTs = 0
+  let headEntry: { cid: CID, ts: number } | undefined
+  // Links of the last entry not yet seen in the file: CID → record kind to check it as (or null).
+  const pendingRefs = new Map<string, { kind: string | null, seq: number }>()
+  const seenRefs = new Set<string>()
+  // After a seq mismatch the scan only looks ahead for the missing entry, to tell a gap from a reordering.
+  let mismatch: { position: number, expected: number, found: number, reordered: boolean } | undefined
+
+  try {
+    let blocks: CarBlockIterator
+    let roots: CID[]
+    try {
+      blocks = await CarBlockIterator.fromIterable(counted())
+      roots = await blocks.getRoots()
+    } catch (err) {
+      return stop('EXPORT_UNREADABLE', `not a readable CAR file: ${(err as Error).message}`, {})
+    }
+    if (roots.length !== 1) stop('EXPORT_ROOT_INVALID', `an export has exactly one root, this one has ${roots.length}`, {})
+    try {
+      for await (const { cid, bytes } of blocks) {
+        position++
+        if (mismatch !== undefined) {
+          if (lightDecodeEntry(bytes)?.seq === mismatch.expected) {
+            mismatch.reordered = true
+            break
+          }
+          continue
+        }
+        if (cid.version !== 1 || cid.code !== DAG_CBOR_CODE || cid.multihash.code !== SHA2_256_CODE) {
+          stop('EXPORT_BLOCK_CID_INVALID', `block ${cid.toString()} is not a CIDv1 of DAG-CBOR with sha2-256`)
+        }
+        if (!cidMatches(cid, bytes)) stop('EXPORT_BLOCK_HASH_MISMATCH', `block ${cid.toString()} does not hash to its CID`)
+
+        if (position === 0) {
+          if (!cid.equals(roots[0])) stop('EXPORT_ROOT_INVALID', 'the first block is not the root')
+          head = decodeFully(headKind, bytes, stop)
+          scan.author = head.author
+          scan.head = { seq: head.seq, cid: head.cid?.toString() ?? null, ts: head.ts }
+          continue
+        }
+        if (head === undefined) throw new Stop()
+
+        const key = cid.toString()
+        const ref = pendingRefs.get(key)
+        if (ref !== undefined) {
+          pendingRefs.delete(key)
+          seenRefs.add(key)
+          if (ref.kind !== null && recordKinds.has(ref.kind)) {
+            queued.push({ kind: ref.kind, bytes, position, seq: ref.seq })
+            scan.recordsChecked++
+          } else {
+            scan.recordsUnchecked++
+          }
+          continue
+        }
+        if (pendingRefs.size > 0) {
+          const [missing, owner] = pendingRefs.entries().next().value as [string, { seq: number }]
+          stop('LOG_REF_MISSING', `entry ${owner.seq} links to ${missing}, which is not in the export`, { position, seq: owner.seq })
+        }
+
+        const entry = lightDecodeEntry(bytes)
+        if (entry === undefined) {
+          const code = decodeFails(bytes) ? 'RECORD_DECODE_FAILED' : 'RECORD_SCHEMA_INVALID'
+          stop(code, `block ${key} is not the entry expected at seq ${expectedSeq}`, { position, seq: expectedSeq })
+        }
+        const e = entry as Entry
+        const at = { position, seq: e.seq }
+        if (e.author !== head.author) stop('LOG_AUTHOR_MISMATCH', `entry ${e.seq} is by ${e.author}, the head by ${head.author}`, at)
+        if (e.seq > head.seq) stop('LOG_ENTRY_AFTER_HEAD', `entry ${e.seq} is past the head (seq ${head.seq})`, at)
+        if (e.seq !== expectedSeq) {
+          mismatch = { position, expected: expectedSeq, found: e.seq, reordered: false }
+          continue
+        }
+        const prevOk = e.prev === null ? prevCid === null : prevCid !== null && e.prev.equals(prevCid)
+        if (!prevOk) stop('LOG_PREV_MISMATCH', `entry ${e.seq} does not link to the entry before it`, at)
+        if (e.ts < lastTs) stop('LOG_TS_ORDER', `entry ${e.seq} is dated before entry ${e.seq - 1}`, at)
+        if (e.ts > options.now + options.maxSkewMs) stop('LOG_TS_FUTURE', `entry ${e.seq} is dated ${e.ts - options.now} ms in the future`, at)
+        if (isKnownEntryKind(e.kind)) {
+          const body = entryBodies[e.kind].safeParse(e.body)
+          if (!body.success) stop('LOG_BODY_INVALID', `entry ${e.seq} (${e.kind}): ${body.error.issues[0]?.message ?? 'invalid body'}`, at)
+        }
+        const recordLink = e.kind === 'record' ? (e.body as { kind: string, record: CID }) : undefined
+        for (const link of linksOf(e.body)) {
+          const linkKey = link.toString()
+          if (seenRefs.has(linkKey) || pendingRefs.has(linkKey)) continue
+          pendingRefs.set(linkKey, { kind: recordLink?.record.equals(link) === true ? recordLink.kind : null, seq: e.seq })
+        }
+        queued.push({ kind: entryKind.name, bytes, position, seq: e.seq })
+        scan.chain.set(e.seq, key)
+        scan.entries++
+        prevCid = cid
+        lastTs = e.ts
+        expectedSeq++
+        if (e.seq === head.seq) headEntry = { cid, ts: e.ts }
+        if (queued.length >= BATCH_SIZE) await flush()
+        if (position % 2048 === 0) options.onBlocks?.(bytesRead, scan.entries)
+      }
+    } catch (err) {
+      if (err instanceof Stop) throw err
+      stop('EXPORT_UNREADABLE', `the file breaks off or is malformed after block ${position}: ${(err as Error).message}`, { position: position + 1 })
+    }
+    if (mismatch !== undefined) {
+      const { position: at, expected, found, reordered } = mismatch
+      if (reordered) stop('LOG_SEQ_ORDER', `entry ${found} stands where entry ${expected} belongs; ${expected} comes later`, { position: at, seq: expected })
+      stop('LOG_SEQ_GAP', `expected entry ${expected}, found entry ${found}; entry ${expected} is missing`, { position: at, seq: expected })
+    }
+    if (head === undefined) stop('EXPORT_ROOT_INVALID', 'the export holds no blocks', {})
+    const h = head as Head
+    if (pendingRefs.size > 0) {
+      const [missing, owner] = pendingRefs.entries().next().value as [string, { seq: number }]
+      stop('LOG_REF_MISSING', `entry ${owner.seq} links to ${missing}, which is not in the export`, { position: position + 1, seq: owner.seq })
+    }
+    if (scan.entries < h.seq) stop('LOG_TRUNCATED', `the head says ${h.seq} entries, the export holds ${scan.entries}`, { position: position + 1, seq: scan.entries + 1 })
+    const named = h.cid?.toString()
+    if (headEntry !== undefined && named !== headEntry.cid.toString()) {
+      stop('LOG_HEAD_MISMATCH', `the head names ${named} at seq ${h.seq}, the export holds ${headEntry.cid.toString()}`, { position: 0, seq: h.seq })
+    }
+    if (headEntry !== undefined && h.ts < headEntry.ts) stop('LOG_TS_ORDER', `the head is dated before entry ${h.seq}`, { position: 0, seq: h.seq })
+  } catch (err) {
+    if (!(err instanceof Stop)) throw err
+  } finally {
+    await flush().catch(() => {})
+    await Promise.all(checks)
+    options.onBlocks?.(bytesRead, scan.entries)
+  }
+  return scan
+}
+
+function decodeFully<T> (kind: Parameters<typeof decodeRecord<T>>[0], bytes: Uint8Array, stop: (code: FindingCode, message: string) => never): T {
+  try {
+    return decodeRecord(kind, bytes).value
+  } catch (err) {
+    if (isAspError(err) && isFindingCode(err.code)) stop(err.code, `${kind.name}: ${err.message}`)
+    throw err
+  }
+}
+
+/** Structure only, for navigation; the full check (canonical form, signature) runs in the pool. */
+function lightDecodeEntry (bytes: Uint8Array): Entry | undefined {
+  if (bytes.length > entryKind.maxBytes) return undefined
+  try {
+    const value = dagCbor.decode(bytes)
+    return entrySchema.safeParse(value).success ? value as Entry : undefined
+  } catch {
+    return undefined
+  }
+}
+
+function decodeFails (bytes: Uint8Array): boolean {
+  try {
+    dagCbor.decode(bytes)
+    return false
+  } catch {
+    return true
+  }
+}

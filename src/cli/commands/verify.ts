@@ -1,0 +1,46 @@
+import { verifyExports, type VerifyReport } from '../../audit/verify.js'
+import { optionalInt, parse, UsageError } from '../args.js'
+import { formatBytes, progressLine } from '../progress.js'
+
+const usage = `usage: asp verify FILE [FILE...] [--json] [--max-skew MS] [--threads N]
+
+Checks exported logs offline: canonical encoding, CIDs, signatures, seq and prev continuity,
+timestamps, references, truncation against the signed head, and forks across all the files given.
+Exit status: 0 when every file is valid, 1 when something is wrong (the first problem is printed),
+2 for usage errors.
+
+  --json          print a machine-readable report on stdout
+  --max-skew MS   how far in the future an entry may be dated (default 300000)
+  --threads N     worker threads for signature checks (default: all cores for large files)`
+
+export async function run (argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, { json: { type: 'boolean' }, 'max-skew': { type: 'string' }, threads: { type: 'string' } }, usage)
+  if (positionals.length === 0) throw new UsageError(`name at least one export\n\n${usage}`)
+  const progress = progressLine()
+  const report = await verifyExports(positionals, {
+    maxSkewMs: optionalInt(values, 'max-skew', usage),
+    threads: optionalInt(values, 'threads', usage),
+    onProgress: (p) => progress.update(`verifying ${p.file} (${p.fileIndex + 1}/${p.files}): ${formatBytes(p.bytesRead)} of ${formatBytes(p.fileBytes)}, ${p.entries} entries`)
+  })
+  progress.done()
+  if (values.json === true) console.log(JSON.stringify(report, null, 2))
+  else printReport(report)
+  return report.ok ? 0 : 1
+}
+
+function printReport (report: VerifyReport): void {
+  for (const f of report.files) {
+    const head = f.head === null ? 'no head' : `head seq ${f.head.seq}`
+    console.log(`${f.ok ? 'ok  ' : 'FAIL'} ${f.file}: ${f.author ?? 'unknown author'}, ${f.entries} entries, ${head}, ${f.recordsChecked} records checked` +
+      (f.recordsUnchecked > 0 ? `, ${f.recordsUnchecked} of unknown kinds (hash only)` : ''))
+  }
+  const first = report.first
+  if (first === null) {
+    console.log('valid')
+    return
+  }
+  const where = first.seq !== undefined ? `entry ${first.seq}` : 'the file'
+  console.log(`invalid: ${first.code} at ${where} of ${first.file}${first.position !== undefined ? ` (block ${first.position})` : ''}`)
+  console.log(`  ${first.message}`)
+  if (report.findings.length > 1) console.log(`  (${report.findings.length - 1} more finding${report.findings.length > 2 ? 's' : ''}; --json lists them all)`)
+}

@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+import '../polyfill.js'
+import { isAspError } from '../errors.js'
+import { SOFTWARE } from '../version.js'
+import { UsageError } from './args.js'
+
+const usage = `usage: asp <command> [options]
+
+commands:
+  init      create a node's data dir (org key and log)
+  log       export, import, inspect or annotate a node's log
+  verify    check exported logs offline (no node, no network)
+
+"asp <command> --help" describes each command.`
+
+const commands: Record<string, () => Promise<{ run: (argv: string[]) => Promise<number> }>> = {
+  init: async () => import('./commands/init.js'),
+  log: async () => import('./commands/log.js'),
+  verify: async () => import('./commands/verify.js')
+}
+
+async function main (argv: string[]): Promise<number> {
+  const [name, ...rest] = argv
+  if (name === '--version' || name === '-v') {
+    console.log(SOFTWARE)
+    return 0
+  }
+  const load = name === undefined ? undefined : commands[name]
+  if (load === undefined) {
+    console.error(name === undefined || name === '--help' || name === '-h' ? usage : `unknown command "${name}"\n\n${usage}`)
+    return name === '--help' || name === '-h' ? 0 : 2
+  }
+  try {
+    return await (await load()).run(rest)
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(err.message)
+      return 2
+    }
+    if (isAspError(err)) {
+      console.error(`error ${err.code}: ${err.message}`)
+      return 1
+    }
+    throw err
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2))

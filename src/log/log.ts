@@ -1,0 +1,242 @@
+// One append-only, hash-chained, signed log per node, in LevelDB. Appends go through one queue with
+// group commit: appends waiting while a batch is being written share the next durable batch write,
+// and each append resolves only after its entry (with the blocks it references) is on disk.
+import { logger } from '@libp2p/logger'
+import { LogError } from '../errors.js'
+import { systemClock, type Clock } from '../clock.js'
+import { cidOf, encode, linksOf, type CID } from '../records/codec.js'
+import type { Signer } from '../records/ed25519.js'
+import { entryKind, headKind, type Entry, type Head } from '../records/kinds/index.js'
+import { orgIdFromPublicKey, type OrgId } from '../records/org-id.js'
+import { decodeRecord, signingMessage, signRecord, type SignedRecord } from '../records/record.js'
+import { entryBodies, isKnownEntryKind, type EntryBody, type EntryKindName } from './entry-kinds.js'
+import { Bucket, bucketRange, decodeSeq, encodeSeq, metaKey, openDb, prefixed, seqFromKey, seqKey, type Db } from './store.js'
+
+const log = logger('asp:log')
+
+const FORMAT_VERSION = Uint8Array.of(1)
+
+export interface LogOptions {
+  clock?: Clock
+  /** Most entries written in one batch. @default 4096 */
+  maxBatch?: number
+  /** Most appends waiting for the writer before append() refuses with LOG_QUEUE_FULL. @default 65536 */
+  maxPending?: number
+}
+
+export interface Block {
+  cid: CID
+  bytes: Uint8Array
+}
+
+export interface LogHead {
+  seq: number
+  cid: CID | null
+  ts: number
+}
+
+interface Pending {
+  kind: string
+  body: unknown
+  blocks: Block[]
+  resolve: (entry: SignedRecord<Entry>) => void
+  reject: (err: unknown) => void
+}
+
+export class Log {
+  readonly author: OrgId
+  private readonly db: Db
+  private readonly signer: Signer
+  private readonly clock: Clock
+  private readonly maxBatch: number
+  private readonly maxPending: number
+  private durable: LogHead = { seq: 0, cid: null, ts: 0 }
+  private pending: Pending[] = []
+  private writer: Promise<void> | null = null
+  private closing: Promise<void> | null = null
+
+  private constructor (db: Db, signer: Signer, options: LogOptions) {
+    this.db = db
+    this.signer = signer
+    this.author = orgIdFromPublicKey(signer.publicKey)
+    this.clock = options.clock ?? systemClock
+    this.maxBatch = options.maxBatch ?? 4096
+    this.maxPending = options.maxPending ?? 65536
+  }
+
+  /** Opens (or creates) the log at `path`, owned by `signer`'s org. */
+  static async open (path: string, signer: Signer, options: LogOptions = {}): Promise<Log> {
+    const db = openDb(path)
+    await db.open()
+    const store = new Log(db, signer, options)
+    try {
+      await store.load()
+    } catch (err) {
+      await db.close()
+      throw err
+    }
+    return store
+  }
+
+  private async load (): Promise<void> {
+    const format = await this.db.get(metaKey('format'))
+    if (format === undefined) {
+      await this.db.put(metaKey('format'), FORMAT_VERSION, { sync: true })
+    } else if (format[0] !== FORMAT_VERSION[0]) {
+      throw new LogError('LOG_CORRUPT', `unknown log format ${format[0]}`)
+    }
+    for await (const [, bytes] of this.db.iterator({ ...bucketRange(Bucket.entryBySeq), reverse: true, limit: 1 })) {
+      const last = decodeRecord(entryKind, bytes)
+      if (last.value.author !== this.author) {
+        throw new LogError('LOG_AUTHOR_MISMATCH', `this log belongs to ${last.value.author}, not to ${this.author}`)
+      }
+      this.durable = { seq: last.value.seq, cid: last.cid, ts: last.value.ts }
+    }
+    log('opened log of %s at seq %d', this.author, this.durable.seq)
+  }
+
+  /** The last durable entry. */
+  head (): LogHead {
+    return { ...this.durable }
+  }
+
+  /** A freshly signed head for the last durable entry. */
+  signHead (): SignedRecord<Head> {
+    const { seq, cid, ts } = this.durable
+    return signRecord(headKind, { v: 1, author: this.author, seq, cid, ts: Math.max(this.clock.now(), ts) }, this.signer)
+  }
+
+  /**
+   * Appends one entry. `blocks` are the records the body links to, stored with the entry in the same
+   * batch. Resolves with the entry once it is durable.
+   */
+  append<K extends EntryKindName> (kind: K, body: EntryBody<K>, blocks: Block[] = []): Promise<SignedRecord<Entry>> {
+    if (this.closing !== null) return Promise.reject(new LogError('LOG_CLOSED', 'the log is closed'))
+    try {
+      this.checkBody(kind, body, blocks)
+    } catch (err) {
+      return Promise.reject(err)
+    }
+    if (this.pending.length >= this.maxPending) {
+      return Promise.reject(new LogError('LOG_QUEUE_FULL', `${this.pending.length} appends are already waiting`))
+    }
+    return new Promise((resolve, reject) => {
+      this.pending.push({ kind, body, blocks, resolve, reject })
+      this.writer ??= this.drain().finally(() => { this.writer = null })
+    })
+  }
+
+  private checkBody (kind: string, body: unknown, blocks: Block[]): void {
+    if (!isKnownEntryKind(kind)) throw new LogError('LOG_UNKNOWN_ENTRY_KIND', `unknown entry kind "${kind}"`, { kind })
+    const parsed = entryBodies[kind].safeParse(body)
+    if (!parsed.success) {
+      throw new LogError('LOG_BODY_INVALID', `${kind}: ${parsed.error.issues[0]?.message ?? 'invalid body'}`, { issues: parsed.error.issues })
+    }
+    const supplied = new Set(blocks.map((b) => b.cid.toString()))
+    for (const cid of linksOf(body)) {
+      if (!supplied.has(cid.toString())) {
+        throw new LogError('LOG_BODY_INVALID', `the body links to ${cid.toString()} but its bytes were not given`, { cid: cid.toString() })
+      }
+    }
+    for (const block of blocks) {
+      const named = block.cid.toString()
+      if (cidOf(block.bytes).toString() !== named) throw new LogError('LOG_BODY_INVALID', `block ${named} does not hash to its CID`)
+    }
+  }
+
+  private async drain (): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = this.pending.splice(0, this.maxBatch)
+      const written: Array<SignedRecord<Entry>> = []
+      const ops: Array<{ type: 'put', key: Uint8Array, value: Uint8Array }> = []
+      let { seq, cid: prev, ts } = this.durable
+      for (const item of batch) {
+        seq += 1
+        // Timestamps never go backwards in a log, even if the wall clock does.
+        ts = Math.max(this.clock.now(), ts)
+        const unsigned = { v: 1 as const, author: this.author, seq, prev, ts, kind: item.kind, body: item.body }
+        const sig = this.signer.sign(signingMessage(entryKind.name, unsigned))
+        const bytes = encode({ ...unsigned, sig })
+        const entry: SignedRecord<Entry> = { value: { ...unsigned, sig }, bytes, cid: cidOf(bytes) }
+        ops.push({ type: 'put', key: seqKey(seq), value: bytes })
+        ops.push({ type: 'put', key: prefixed(Bucket.seqByCid, entry.cid.bytes), value: encodeSeq(seq) })
+        for (const block of item.blocks) ops.push({ type: 'put', key: prefixed(Bucket.block, block.cid.bytes), value: block.bytes })
+        written.push(entry)
+        prev = entry.cid
+      }
+      try {
+        await this.db.batch(ops, { sync: true })
+      } catch (err) {
+        const failure = new LogError('LOG_WRITE_FAILED', `writing ${batch.length} entries failed: ${(err as Error).message}`, {}, { cause: err })
+        for (const item of batch) item.reject(failure)
+        continue
+      }
+      this.durable = { seq, cid: prev, ts }
+      batch.forEach((item, i) => item.resolve(written[i] as SignedRecord<Entry>))
+    }
+  }
+
+  async getEntry (seq: number): Promise<SignedRecord<Entry> | undefined> {
+    if (!Number.isSafeInteger(seq) || seq < 1) return undefined
+    const bytes = await this.db.get(seqKey(seq))
+    return bytes === undefined ? undefined : this.decodeStored(bytes)
+  }
+
+  async getEntryByCid (cid: CID): Promise<SignedRecord<Entry> | undefined> {
+    const seq = await this.db.get(prefixed(Bucket.seqByCid, cid.bytes))
+    return seq === undefined ? undefined : this.getEntry(decodeSeq(seq))
+  }
+
+  async getBlock (cid: CID): Promise<Uint8Array | undefined> {
+    return this.db.get(prefixed(Bucket.block, cid.bytes))
+  }
+
+  /** Entries from `from` to `to` (both inclusive), in order. */
+  async * entries (from = 1, to = Number.MAX_SAFE_INTEGER, options: { verify?: boolean } = {}): AsyncGenerator<SignedRecord<Entry>> {
+    const range = { gte: seqKey(Math.max(1, from)), lte: seqKey(Math.min(to, Number.MAX_SAFE_INTEGER)) }
+    for await (const [key, bytes] of this.db.iterator(range)) {
+      const entry = options.verify === true ? decodeRecord(entryKind, bytes) : this.decodeStored(bytes)
+      if (entry.value.seq !== seqFromKey(key)) throw new LogError('LOG_CORRUPT', `entry stored at ${seqFromKey(key)} says seq ${entry.value.seq}`)
+      yield entry
+    }
+  }
+
+  /** Our own bytes, written by us: schema and canonical form are checked, signatures are not. */
+  private decodeStored (bytes: Uint8Array): SignedRecord<Entry> {
+    try {
+      return decodeRecord(entryKind, bytes, { skipSignatures: true })
+    } catch (err) {
+      throw new LogError('LOG_CORRUPT', `a stored entry does not decode: ${(err as Error).message}`, {}, { cause: err })
+    }
+  }
+
+  /** Writes entries and blocks of an export into an empty log (restore from backup). */
+  async restore (entries: AsyncIterable<{ entry: SignedRecord<Entry>, blocks: Block[] }>): Promise<number> {
+    if (this.durable.seq !== 0 || this.pending.length > 0 || this.writer !== null) throw new LogError('LOG_NOT_EMPTY', 'restore needs an empty log')
+    let ops: Array<{ type: 'put', key: Uint8Array, value: Uint8Array }> = []
+    let last: LogHead = this.durable
+    for await (const { entry, blocks } of entries) {
+      if (entry.value.author !== this.author) throw new LogError('LOG_AUTHOR_MISMATCH', `the export belongs to ${entry.value.author}, not to ${this.author}`)
+      ops.push({ type: 'put', key: seqKey(entry.value.seq), value: entry.bytes })
+      ops.push({ type: 'put', key: prefixed(Bucket.seqByCid, entry.cid.bytes), value: encodeSeq(entry.value.seq) })
+      for (const block of blocks) ops.push({ type: 'put', key: prefixed(Bucket.block, block.cid.bytes), value: block.bytes })
+      last = { seq: entry.value.seq, cid: entry.cid, ts: entry.value.ts }
+      if (ops.length >= 3 * this.maxBatch) {
+        await this.db.batch(ops, { sync: true })
+        ops = []
+      }
+    }
+    await this.db.batch(ops, { sync: true })
+    this.durable = last
+    return last.seq
+  }
+
+  /** Waits for queued appends, then closes the database. Safe to call twice. */
+  close (): Promise<void> {
+    this.closing ??= (async () => {
+      while (this.writer !== null) await this.writer
+      await this.db.close()
+    })()
+    return this.closing
+  }
+}
