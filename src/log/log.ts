@@ -54,6 +54,8 @@ export class Log {
   private pending: Pending[] = []
   private writer: Promise<void> | null = null
   private closing: Promise<void> | null = null
+  private batchesWritten = 0
+  private entriesWritten = 0
 
   private constructor (db: Db, signer: Signer, options: LogOptions) {
     this.db = db
@@ -100,6 +102,11 @@ export class Log {
     return { ...this.durable }
   }
 
+  /** Durable batch writes and the entries they held, since this log was opened. */
+  stats (): { batches: number, entries: number, waiting: number } {
+    return { batches: this.batchesWritten, entries: this.entriesWritten, waiting: this.pending.length }
+  }
+
   /** A freshly signed head for the last durable entry. */
   signHead (): SignedRecord<Head> {
     const { seq, cid, ts } = this.durable
@@ -122,7 +129,7 @@ export class Log {
     }
     return new Promise((resolve, reject) => {
       this.pending.push({ kind, body, blocks, resolve, reject })
-      this.writer ??= this.drain().finally(() => { this.writer = null })
+      this.writer ??= this.drain()
     })
   }
 
@@ -145,35 +152,47 @@ export class Log {
   }
 
   private async drain (): Promise<void> {
-    while (this.pending.length > 0) {
-      const batch = this.pending.splice(0, this.maxBatch)
-      const written: Array<SignedRecord<Entry>> = []
-      const ops: Array<{ type: 'put', key: Uint8Array, value: Uint8Array }> = []
-      let { seq, cid: prev, ts } = this.durable
-      for (const item of batch) {
-        seq += 1
-        // Timestamps never go backwards in a log, even if the wall clock does.
-        ts = Math.max(this.clock.now(), ts)
-        const unsigned = { v: 1 as const, author: this.author, seq, prev, ts, kind: item.kind, body: item.body }
-        const sig = this.signer.sign(signingMessage(entryKind.name, unsigned))
-        const bytes = encode({ ...unsigned, sig })
-        const entry: SignedRecord<Entry> = { value: { ...unsigned, sig }, bytes, cid: cidOf(bytes) }
-        ops.push({ type: 'put', key: seqKey(seq), value: bytes })
-        ops.push({ type: 'put', key: prefixed(Bucket.seqByCid, entry.cid.bytes), value: encodeSeq(seq) })
-        for (const block of item.blocks) ops.push({ type: 'put', key: prefixed(Bucket.block, block.cid.bytes), value: block.bytes })
-        written.push(entry)
-        prev = entry.cid
+    for (;;) {
+      if (this.pending.length === 0) {
+        // Cleared in the same turn as the last look at `pending`, so no append can slip in between.
+        this.writer = null
+        return
       }
+      const batch = this.pending.splice(0, this.maxBatch)
       try {
+        const { entries, ops, head } = this.prepare(batch)
         await this.db.batch(ops, { sync: true })
+        this.durable = head
+        this.batchesWritten++
+        this.entriesWritten += batch.length
+        batch.forEach((item, i) => item.resolve(entries[i] as SignedRecord<Entry>))
       } catch (err) {
         const failure = new LogError('LOG_WRITE_FAILED', `writing ${batch.length} entries failed: ${(err as Error).message}`, {}, { cause: err })
         for (const item of batch) item.reject(failure)
-        continue
       }
-      this.durable = { seq, cid: prev, ts }
-      batch.forEach((item, i) => item.resolve(written[i] as SignedRecord<Entry>))
     }
+  }
+
+  /** Signs the batch's entries on top of the durable head; nothing changes until the write succeeds. */
+  private prepare (batch: Pending[]): { entries: Array<SignedRecord<Entry>>, ops: Array<{ type: 'put', key: Uint8Array, value: Uint8Array }>, head: LogHead } {
+    const entries: Array<SignedRecord<Entry>> = []
+    const ops: Array<{ type: 'put', key: Uint8Array, value: Uint8Array }> = []
+    let { seq, cid: prev, ts } = this.durable
+    for (const item of batch) {
+      seq += 1
+      // Timestamps never go backwards in a log, even if the wall clock does.
+      ts = Math.max(this.clock.now(), ts)
+      const unsigned = { v: 1 as const, author: this.author, seq, prev, ts, kind: item.kind, body: item.body }
+      const sig = this.signer.sign(signingMessage(entryKind.name, unsigned))
+      const bytes = encode({ ...unsigned, sig })
+      const entry: SignedRecord<Entry> = { value: { ...unsigned, sig }, bytes, cid: cidOf(bytes) }
+      ops.push({ type: 'put', key: seqKey(seq), value: bytes })
+      ops.push({ type: 'put', key: prefixed(Bucket.seqByCid, entry.cid.bytes), value: encodeSeq(seq) })
+      for (const block of item.blocks) ops.push({ type: 'put', key: prefixed(Bucket.block, block.cid.bytes), value: block.bytes })
+      entries.push(entry)
+      prev = entry.cid
+    }
+    return { entries, ops, head: { seq, cid: prev, ts } }
   }
 
   async getEntry (seq: number): Promise<SignedRecord<Entry> | undefined> {
