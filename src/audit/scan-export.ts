@@ -141,6 +141,8 @@ export async function scanExport (file: string, options: ScanOptions): Promise<E
         }
         const e = entry as Entry
         const at = { position, seq: e.seq }
+        // Queued before the chain checks: a verifier reports a bad signature ahead of what it breaks.
+        queued.push({ kind: entryKind.name, bytes, position, seq: e.seq })
         if (e.author !== head.author) stop('LOG_AUTHOR_MISMATCH', `entry ${e.seq} is by ${e.author}, the head by ${head.author}`, at)
         if (e.seq > head.seq) stop('LOG_ENTRY_AFTER_HEAD', `entry ${e.seq} is past the head (seq ${head.seq})`, at)
         if (e.seq !== expectedSeq) {
@@ -161,7 +163,6 @@ export async function scanExport (file: string, options: ScanOptions): Promise<E
           if (seenRefs.has(linkKey) || pendingRefs.has(linkKey)) continue
           pendingRefs.set(linkKey, { kind: recordLink?.record.equals(link) === true ? recordLink.kind : null, seq: e.seq })
         }
-        queued.push({ kind: entryKind.name, bytes, position, seq: e.seq })
         scan.chain.set(e.seq, key)
         scan.entries++
         prevCid = cid

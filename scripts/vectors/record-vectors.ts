@@ -1,0 +1,57 @@
+// protocols/vectors/keys.json and records.json: one example of each record kind with its canonical
+// bytes, CID, signing message and signature, for implementers in other languages.
+import * as dagJson from '@ipld/dag-json'
+import { buildForkProof } from '../../src/records/kinds/fork-proof.js'
+import { agentCardKind, entryKind, forkProofKind, headKind } from '../../src/records/kinds/index.js'
+import { signingMessage, signRecord, type SignedRecord } from '../../src/records/record.js'
+import type { RecordKind } from '../../src/records/kind.js'
+import { ALICE, MALLORY, vectorKey } from './keys.js'
+
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
+
+function describe<T> (kind: RecordKind<T>, record: SignedRecord<T>, note: string): unknown {
+  const signatures = kind.signatures(record.value)
+  return {
+    kind: kind.name,
+    note,
+    value: JSON.parse(Buffer.from(dagJson.encode(record.value)).toString('utf8')),
+    bytes: hex(record.bytes),
+    cid: record.cid.toString(),
+    signingMessage: signatures.length > 0 ? hex(signingMessage(kind.name, kind.unsigned(record.value))) : null,
+    signatures: signatures.map((s) => ({ signer: s.signer, sig: hex(s.sig) }))
+  }
+}
+
+export function recordVectors (): { keys: unknown, records: unknown } {
+  const alice = vectorKey(ALICE)
+  const mallory = vectorKey(MALLORY)
+  const t0 = 1_767_225_600_000
+  const e1 = signRecord(entryKind, { v: 1, author: alice.orgId, seq: 1, prev: null, ts: t0, kind: 'genesis', body: { network: 'devnet', software: 'asp-node/vectors' } }, alice)
+  const e2 = signRecord(entryKind, { v: 1, author: alice.orgId, seq: 2, prev: e1.cid, ts: t0 + 1000, kind: 'note', body: { text: 'first note' } }, alice)
+  const e2b = signRecord(entryKind, { v: 1, author: alice.orgId, seq: 2, prev: e1.cid, ts: t0 + 1000, kind: 'note', body: { text: 'a different second entry' } }, alice)
+  const head = signRecord(headKind, { v: 1, author: alice.orgId, seq: 2, cid: e2.cid, ts: t0 + 2000 }, alice)
+  const emptyHead = signRecord(headKind, { v: 1, author: mallory.orgId, seq: 0, cid: null, ts: t0 }, mallory)
+  const card = signRecord(agentCardKind, {
+    v: 1, org: alice.orgId, agent: 'sales', capabilities: ['sell:gpu-hours'], summary: 'GPU hours, billed per hour',
+    addresses: ['/ip4/127.0.0.1/tcp/4001'], expires: t0 + 86_400_000, seq: 1
+  }, alice)
+  const fork = buildForkProof({ kind: 'entry', record: e2.bytes }, { kind: 'entry', record: e2b.bytes })
+  return {
+    keys: {
+      description: 'Keys used by the vectors. seed = sha256(utf8(name)); the private key is the RFC 8032 seed.',
+      keys: [alice, mallory].map((k) => ({ name: k.name, seed: hex(k.seed), publicKey: hex(k.publicKey), orgId: k.orgId }))
+    },
+    records: {
+      description: 'One or more examples of each record kind. value is the DAG-JSON form; bytes the canonical DAG-CBOR; cid the CIDv1 (dag-cbor, sha2-256) of bytes; signingMessage the exact bytes each signature covers.',
+      records: [
+        describe(entryKind, e1, 'seq 1: prev is null'),
+        describe(entryKind, e2, 'seq 2, linking to seq 1'),
+        describe(headKind, head, 'head of the two-entry log'),
+        describe(headKind, emptyHead, 'head of an empty log'),
+        describe(agentCardKind, card, 'an agent card'),
+        describe(entryKind, e2b, 'a second, conflicting seq 2 (used by the fork proof below)'),
+        describe(forkProofKind, fork, 'fork proof over the two seq-2 entries: no signature of its own')
+      ]
+    }
+  }
+}
