@@ -5,12 +5,12 @@ import * as dagCbor from '@ipld/dag-cbor'
 import { CarBlockIterator } from '@ipld/car/iterator'
 import { isAspError } from '../errors.js'
 import { entryBodies, isKnownEntryKind } from '../log/entry-kinds.js'
-import { cidMatches, DAG_CBOR_CODE, linksOf, SHA2_256_CODE, type CID } from '../records/codec.js'
-import { entryKind, entrySchema, headKind, recordKinds, type Entry, type Head } from '../records/kinds/index.js'
+import { CID, cidMatches, DAG_CBOR_CODE, linksOf, SHA2_256_CODE } from '../records/codec.js'
+import { entryKind, headKind, recordKinds, type Entry, type Head } from '../records/kinds/index.js'
 import { decodeRecord } from '../records/record.js'
 import type { CheckPool } from './check-pool.js'
 import { isFindingCode, type Finding, type FindingCode } from './findings.js'
-import { packBatch } from './record-batch.js'
+import { OPAQUE_KIND, packBatch } from './record-batch.js'
 
 const BATCH_SIZE = 512
 
@@ -30,8 +30,10 @@ export interface ExportScan {
   recordsChecked: number
   /** Referenced records of kinds this verifier does not know: hash-checked only. */
   recordsUnchecked: number
-  /** seq → entry CID, for fork detection across files. */
+  /** seq → entry CID (as keyOf), for fork detection across files. */
   chain: Map<number, string>
+  /** The head's CID, as keyOf. */
+  headKey?: string
   findings: Finding[]
 }
 
@@ -40,7 +42,7 @@ class Stop extends Error {}
 export async function scanExport (file: string, options: ScanOptions): Promise<ExportScan> {
   const scan: ExportScan = { file, entries: 0, recordsChecked: 0, recordsUnchecked: 0, chain: new Map(), findings: [] }
   const checks: Array<Promise<void>> = []
-  let queued: Array<{ kind: string, bytes: Uint8Array, position: number, seq?: number }> = []
+  let queued: Array<{ kind: string, bytes: Uint8Array, cid: CID, position: number, seq?: number }> = []
   let position = -1
   let bytesRead = 0
 
@@ -105,44 +107,44 @@ export async function scanExport (file: string, options: ScanOptions): Promise<E
         if (cid.version !== 1 || cid.code !== DAG_CBOR_CODE || cid.multihash.code !== SHA2_256_CODE) {
           stop('EXPORT_BLOCK_CID_INVALID', `block ${cid.toString()} is not a CIDv1 of DAG-CBOR with sha2-256`)
         }
-        if (!cidMatches(cid, bytes)) stop('EXPORT_BLOCK_HASH_MISMATCH', `block ${cid.toString()} does not hash to its CID`)
-
         if (position === 0) {
+          // Every other block is hashed in the check pool; the head is needed here first.
+          if (!cidMatches(cid, bytes)) stop('EXPORT_BLOCK_HASH_MISMATCH', `block ${cid.toString()} does not hash to its CID`)
           if (!cid.equals(roots[0])) stop('EXPORT_ROOT_INVALID', 'the first block is not the root')
           head = decodeFully(headKind, bytes, stop)
           scan.author = head.author
           scan.head = { seq: head.seq, cid: head.cid?.toString() ?? null, ts: head.ts }
+          if (head.cid !== null) scan.headKey = keyOf(head.cid)
           continue
         }
         if (head === undefined) throw new Stop()
 
-        const key = cid.toString()
+        const key = keyOf(cid)
         const ref = pendingRefs.get(key)
         if (ref !== undefined) {
           pendingRefs.delete(key)
           seenRefs.add(key)
-          if (ref.kind !== null && recordKinds.has(ref.kind)) {
-            queued.push({ kind: ref.kind, bytes, position, seq: ref.seq })
-            scan.recordsChecked++
-          } else {
-            scan.recordsUnchecked++
-          }
+          const known = ref.kind !== null && recordKinds.has(ref.kind)
+          // Blocks of unknown kinds are still hashed: they are checked as opaque DAG-CBOR.
+          queued.push({ kind: known ? ref.kind as string : OPAQUE_KIND, bytes, cid, position, seq: ref.seq })
+          if (known) scan.recordsChecked++
+          else scan.recordsUnchecked++
           continue
         }
         if (pendingRefs.size > 0) {
           const [missing, owner] = pendingRefs.entries().next().value as [string, { seq: number }]
-          stop('LOG_REF_MISSING', `entry ${owner.seq} links to ${missing}, which is not in the export`, { position, seq: owner.seq })
+          stop('LOG_REF_MISSING', `entry ${owner.seq} links to ${cidOfKey(missing)}, which is not in the export`, { position, seq: owner.seq })
         }
 
         const entry = lightDecodeEntry(bytes)
         if (entry === undefined) {
           const code = decodeFails(bytes) ? 'RECORD_DECODE_FAILED' : 'RECORD_SCHEMA_INVALID'
-          stop(code, `block ${key} is not the entry expected at seq ${expectedSeq}`, { position, seq: expectedSeq })
+          stop(code, `block ${cid.toString()} is not the entry expected at seq ${expectedSeq}`, { position, seq: expectedSeq })
         }
         const e = entry as Entry
         const at = { position, seq: e.seq }
         // Queued before the chain checks: a verifier reports a bad signature ahead of what it breaks.
-        queued.push({ kind: entryKind.name, bytes, position, seq: e.seq })
+        queued.push({ kind: entryKind.name, bytes, cid, position, seq: e.seq })
         if (e.author !== head.author) stop('LOG_AUTHOR_MISMATCH', `entry ${e.seq} is by ${e.author}, the head by ${head.author}`, at)
         if (e.seq > head.seq) stop('LOG_ENTRY_AFTER_HEAD', `entry ${e.seq} is past the head (seq ${head.seq})`, at)
         if (e.seq !== expectedSeq) {
@@ -159,7 +161,7 @@ export async function scanExport (file: string, options: ScanOptions): Promise<E
         }
         const recordLink = e.kind === 'record' ? (e.body as { kind: string, record: CID }) : undefined
         for (const link of linksOf(e.body)) {
-          const linkKey = link.toString()
+          const linkKey = keyOf(link)
           if (seenRefs.has(linkKey) || pendingRefs.has(linkKey)) continue
           pendingRefs.set(linkKey, { kind: recordLink?.record.equals(link) === true ? recordLink.kind : null, seq: e.seq })
         }
@@ -185,7 +187,7 @@ export async function scanExport (file: string, options: ScanOptions): Promise<E
     const h = head as Head
     if (pendingRefs.size > 0) {
       const [missing, owner] = pendingRefs.entries().next().value as [string, { seq: number }]
-      stop('LOG_REF_MISSING', `entry ${owner.seq} links to ${missing}, which is not in the export`, { position: position + 1, seq: owner.seq })
+      stop('LOG_REF_MISSING', `entry ${owner.seq} links to ${cidOfKey(missing)}, which is not in the export`, { position: position + 1, seq: owner.seq })
     }
     if (scan.entries < h.seq) stop('LOG_TRUNCATED', `the head says ${h.seq} entries, the export holds ${scan.entries}`, { position: position + 1, seq: scan.entries + 1 })
     const named = h.cid?.toString()
@@ -203,6 +205,15 @@ export async function scanExport (file: string, options: ScanOptions): Promise<E
   return scan
 }
 
+/** A cheap map key for a CID: its bytes as a latin1 string (base32 encoding costs more than the hash). */
+export function keyOf (cid: CID): string {
+  return Buffer.from(cid.bytes.buffer, cid.bytes.byteOffset, cid.bytes.byteLength).toString('latin1')
+}
+
+export function cidOfKey (key: string): string {
+  return CID.decode(Buffer.from(key, 'latin1')).toString()
+}
+
 function decodeFully<T> (kind: Parameters<typeof decodeRecord<T>>[0], bytes: Uint8Array, stop: (code: FindingCode, message: string) => never): T {
   try {
     return decodeRecord(kind, bytes).value
@@ -212,15 +223,24 @@ function decodeFully<T> (kind: Parameters<typeof decodeRecord<T>>[0], bytes: Uin
   }
 }
 
-/** Structure only, for navigation; the full check (canonical form, signature) runs in the pool. */
+/**
+ * Structure only, for navigation: the fields the chain checks read, with their types. The full
+ * schema (and canonical form, and signature) is checked in the pool.
+ */
 function lightDecodeEntry (bytes: Uint8Array): Entry | undefined {
   if (bytes.length > entryKind.maxBytes) return undefined
+  let value: unknown
   try {
-    const value = dagCbor.decode(bytes)
-    return entrySchema.safeParse(value).success ? value as Entry : undefined
+    value = dagCbor.decode(bytes)
   } catch {
     return undefined
   }
+  if (typeof value !== 'object' || value === null) return undefined
+  const e = value as Record<string, unknown>
+  const ok = e.v === 1 && typeof e.author === 'string' && typeof e.kind === 'string' &&
+    Number.isSafeInteger(e.seq) && (e.seq as number) >= 1 && Number.isSafeInteger(e.ts) &&
+    (e.prev === null || CID.asCID(e.prev) !== null) && e.sig instanceof Uint8Array && 'body' in e
+  return ok ? value as Entry : undefined
 }
 
 function decodeFails (bytes: Uint8Array): boolean {

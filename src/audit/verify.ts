@@ -2,7 +2,7 @@
 import { stat } from 'node:fs/promises'
 import { inlinePool, workerPool, type CheckPool } from './check-pool.js'
 import { compareFindings, type Finding } from './findings.js'
-import { scanExport, type ExportScan } from './scan-export.js'
+import { cidOfKey, scanExport, type ExportScan } from './scan-export.js'
 
 /** Exports above this total size are checked with worker threads. */
 const WORKER_THRESHOLD_BYTES = 2 * 1024 * 1024
@@ -87,9 +87,10 @@ function findForks (scans: ExportScan[]): Finding[] {
   const findings: Finding[] = []
   const claims = (s: ExportScan): Map<number, string> => {
     const all = new Map(s.chain)
-    if (s.head !== undefined && s.head.cid !== null && !all.has(s.head.seq)) all.set(s.head.seq, s.head.cid)
+    if (s.head !== undefined && s.headKey !== undefined && !all.has(s.head.seq)) all.set(s.head.seq, s.headKey)
     return all
   }
+  const show = (key: string | undefined): string => (key === undefined ? '?' : cidOfKey(key))
   for (let i = 0; i < scans.length; i++) {
     for (let j = i + 1; j < scans.length; j++) {
       const a = scans[i] as ExportScan
@@ -106,7 +107,7 @@ function findForks (scans: ExportScan[]): Finding[] {
       if (first !== undefined) {
         findings.push({
           code: 'LOG_FORK',
-          message: `${a.author} signed two different entries at seq ${first}: ${ca.get(first) ?? '?'} in ${a.file}, ${cb.get(first) ?? '?'} in ${b.file}`,
+          message: `${a.author} signed two different entries at seq ${first}: ${show(ca.get(first))} in ${a.file}, ${show(cb.get(first))} in ${b.file}`,
           file: a.file,
           files: [a.file, b.file],
           seq: first

@@ -8,7 +8,8 @@ import { cidOf, encode, linksOf, type CID } from '../records/codec.js'
 import type { Signer } from '../records/ed25519.js'
 import { entryKind, headKind, type Entry, type Head } from '../records/kinds/index.js'
 import { orgIdFromPublicKey, type OrgId } from '../records/org-id.js'
-import { decodeRecord, signingMessage, signRecord, type SignedRecord } from '../records/record.js'
+import { withBytesField } from '../records/cbor-splice.js'
+import { decodeRecord, domainSeparated, signRecord, type SignedRecord } from '../records/record.js'
 import { entryBodies, isKnownEntryKind, type EntryBody, type EntryKindName } from './entry-kinds.js'
 import { Bucket, bucketRange, decodeSeq, encodeSeq, metaKey, openDb, prefixed, seqFromKey, seqKey, type Db } from './store.js'
 
@@ -18,7 +19,7 @@ const FORMAT_VERSION = Uint8Array.of(1)
 
 export interface LogOptions {
   clock?: Clock
-  /** Most entries written in one batch. @default 4096 */
+  /** Most entries written in one batch. @default 1024 */
   maxBatch?: number
   /** Most appends waiting for the writer before append() refuses with LOG_QUEUE_FULL. @default 65536 */
   maxPending?: number
@@ -62,7 +63,7 @@ export class Log {
     this.signer = signer
     this.author = orgIdFromPublicKey(signer.publicKey)
     this.clock = options.clock ?? systemClock
-    this.maxBatch = options.maxBatch ?? 4096
+    this.maxBatch = options.maxBatch ?? 1024
     this.maxPending = options.maxPending ?? 65536
   }
 
@@ -151,40 +152,79 @@ export class Log {
     }
   }
 
+  /**
+   * The writer loop. While one batch is being written, the next is already signed on top of it, so
+   * signing (CPU) overlaps the durable write (disk). Batches are written strictly in order; if one
+   * fails, the batch signed on top of it is refused too, and signing restarts from the durable head.
+   */
   private async drain (): Promise<void> {
+    let tentative = this.durable
+    let inflight: Promise<boolean> | null = null
     for (;;) {
       if (this.pending.length === 0) {
-        // Cleared in the same turn as the last look at `pending`, so no append can slip in between.
-        this.writer = null
-        return
+        if (inflight === null) {
+          // Cleared in the same turn as the last look at `pending`, so no append can slip in between.
+          this.writer = null
+          return
+        }
+        if (!await inflight) tentative = this.durable
+        inflight = null
+        continue
       }
       const batch = this.pending.splice(0, this.maxBatch)
+      let prepared: ReturnType<Log['prepare']>
       try {
-        const { entries, ops, head } = this.prepare(batch)
-        await this.db.batch(ops, { sync: true })
-        this.durable = head
-        this.batchesWritten++
-        this.entriesWritten += batch.length
-        batch.forEach((item, i) => item.resolve(entries[i] as SignedRecord<Entry>))
+        prepared = this.prepare(batch, tentative)
       } catch (err) {
-        const failure = new LogError('LOG_WRITE_FAILED', `writing ${batch.length} entries failed: ${(err as Error).message}`, {}, { cause: err })
-        for (const item of batch) item.reject(failure)
+        this.fail(batch, err)
+        continue
       }
+      if (inflight !== null) {
+        const ok = await inflight
+        inflight = null
+        if (!ok) {
+          this.fail(batch, new Error('an earlier batch failed to write'))
+          tentative = this.durable
+          continue
+        }
+      }
+      tentative = prepared.head
+      inflight = this.write(batch, prepared)
     }
   }
 
+  private async write (batch: Pending[], prepared: ReturnType<Log['prepare']>): Promise<boolean> {
+    try {
+      await this.db.batch(prepared.ops, { sync: true })
+    } catch (err) {
+      this.fail(batch, err)
+      return false
+    }
+    this.durable = prepared.head
+    this.batchesWritten++
+    this.entriesWritten += batch.length
+    batch.forEach((item, i) => item.resolve(prepared.entries[i] as SignedRecord<Entry>))
+    return true
+  }
+
+  private fail (batch: Pending[], err: unknown): void {
+    const failure = new LogError('LOG_WRITE_FAILED', `writing ${batch.length} entries failed: ${(err as Error).message}`, {}, { cause: err })
+    for (const item of batch) item.reject(failure)
+  }
+
   /** Signs the batch's entries on top of the durable head; nothing changes until the write succeeds. */
-  private prepare (batch: Pending[]): { entries: Array<SignedRecord<Entry>>, ops: Array<{ type: 'put', key: Uint8Array, value: Uint8Array }>, head: LogHead } {
+  private prepare (batch: Pending[], on: LogHead): { entries: Array<SignedRecord<Entry>>, ops: Array<{ type: 'put', key: Uint8Array, value: Uint8Array }>, head: LogHead } {
     const entries: Array<SignedRecord<Entry>> = []
     const ops: Array<{ type: 'put', key: Uint8Array, value: Uint8Array }> = []
-    let { seq, cid: prev, ts } = this.durable
+    let { seq, cid: prev, ts } = on
     for (const item of batch) {
       seq += 1
       // Timestamps never go backwards in a log, even if the wall clock does.
       ts = Math.max(this.clock.now(), ts)
       const unsigned = { v: 1 as const, author: this.author, seq, prev, ts, kind: item.kind, body: item.body }
-      const sig = this.signer.sign(signingMessage(entryKind.name, unsigned))
-      const bytes = encode({ ...unsigned, sig })
+      const unsignedBytes = encode(unsigned)
+      const sig = this.signer.sign(domainSeparated(entryKind.name, unsignedBytes))
+      const bytes = withBytesField(unsignedBytes, 'sig', sig)
       const entry: SignedRecord<Entry> = { value: { ...unsigned, sig }, bytes, cid: cidOf(bytes) }
       ops.push({ type: 'put', key: seqKey(seq), value: bytes })
       ops.push({ type: 'put', key: prefixed(Bucket.seqByCid, entry.cid.bytes), value: encodeSeq(seq) })

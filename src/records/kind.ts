@@ -20,6 +20,8 @@ export interface RecordKind<T> {
   signatures(record: T): RequiredSignature[]
   /** The value the signatures cover: the record without its signature fields. */
   unsigned(record: T): unknown
+  /** Set when the record carries one signature in this top-level field (the unsigned value is the rest). */
+  readonly signatureField?: string
   /** Checks of meaning that need nothing but the record itself; throws a RecordError. */
   validate?(record: T): void
 }
@@ -37,6 +39,7 @@ export function singleSignerKind<T extends { sig: Uint8Array }> (spec: {
     description: spec.description,
     schema: spec.schema,
     maxBytes: spec.maxBytes,
+    signatureField: 'sig',
     signatures: (record) => [{ signer: spec.signer(record), sig: record.sig }],
     unsigned: (record) => {
       const { sig: _sig, ...rest } = record

@@ -3,6 +3,7 @@
 import { RecordError } from '../errors.js'
 import { cidOf, decodeCanonical, encode, type CID } from './codec.js'
 import { verify as verifyNode, type Signer } from './ed25519.js'
+import { withoutField } from './cbor-splice.js'
 import type { RecordKind } from './kind.js'
 import { orgIdFromPublicKey, publicKeyOfOrg } from './org-id.js'
 
@@ -18,8 +19,12 @@ const DOMAIN_PREFIX = 'asp/v1/'
 
 /** The exact bytes a signature of this kind covers: "asp/v1/<kind>" 0x00 DAG-CBOR(unsigned value). */
 export function signingMessage (kindName: string, unsigned: unknown): Uint8Array {
+  return domainSeparated(kindName, encode(unsigned))
+}
+
+/** "asp/v1/<kind>" 0x00 followed by `body`, the canonical bytes of the unsigned value. */
+export function domainSeparated (kindName: string, body: Uint8Array): Uint8Array {
   const domain = Buffer.from(DOMAIN_PREFIX + kindName + '\0', 'utf8')
-  const body = encode(unsigned)
   const out = new Uint8Array(domain.length + body.length)
   out.set(domain)
   out.set(body, domain.length)
@@ -75,16 +80,18 @@ export function decodeRecord<T> (kind: RecordKind<T>, bytes: Uint8Array, options
   // The decoded value, not zod's copy: it is what the canonical bytes encode.
   const value = decoded as T
   if (options.skipSignatures !== true) {
-    verifyRecordSignatures(kind, value, options.verify)
+    verifyRecordSignatures(kind, value, options.verify, bytes)
     kind.validate?.(value)
   }
   return { value, bytes, cid: cidOf(bytes) }
 }
 
-export function verifyRecordSignatures<T> (kind: RecordKind<T>, value: T, verify: VerifyFn = verifyNode): void {
+/** `canonicalBytes`, when given, must be the record's checked canonical encoding: it saves an encode. */
+export function verifyRecordSignatures<T> (kind: RecordKind<T>, value: T, verify: VerifyFn = verifyNode, canonicalBytes?: Uint8Array): void {
   const required = kind.signatures(value)
   if (required.length === 0) return
-  const message = signingMessage(kind.name, kind.unsigned(value))
+  const unsignedBytes = canonicalBytes !== undefined && kind.signatureField !== undefined ? withoutField(canonicalBytes, kind.signatureField) : undefined
+  const message = unsignedBytes !== undefined ? domainSeparated(kind.name, unsignedBytes) : signingMessage(kind.name, kind.unsigned(value))
   for (const { signer, sig } of required) {
     if (!verify(publicKeyOfOrg(signer), message, sig)) {
       throw new RecordError('RECORD_SIGNATURE_INVALID', `${kind.name}: signature of ${signer} does not verify`, { signer })
