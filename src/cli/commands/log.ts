@@ -37,7 +37,7 @@ export async function run (argv: string[]): Promise<number> {
       const { log } = await openDataDirLog(dataDir)
       try {
         const { seq } = await importExport(file, log)
-        console.log(`restored ${seq} entries from ${file}`)
+        console.log(`restored ${seq} ${seq === 1 ? 'entry' : 'entries'} from ${file}`)
       } finally {
         await log.close()
       }
