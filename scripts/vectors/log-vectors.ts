@@ -125,6 +125,11 @@ export async function makeLogVectors (): Promise<{ files: Map<string, Uint8Array
   add('body-byte-flipped', await withBlocks((b) => { b[at(4)] = { cid: b[at(4)]!.cid, bytes: flipped }; return b }),
     'One byte of entry 4 flipped; the block keeps its CID.', { ok: false, code: 'EXPORT_BLOCK_HASH_MISMATCH', position: at(4) })
 
+  const headerFlipped = Uint8Array.from(blocks[at(4)]!.bytes)
+  headerFlipped[0] = (headerFlipped[0] as number) ^ 0x01 // a map of 8 becomes a map of 9: no longer an entry
+  add('entry-header-flipped', await withBlocks((b) => { b[at(4)] = { cid: b[at(4)]!.cid, bytes: headerFlipped }; return b }),
+    'The first byte of entry 4 flipped, CID kept: the hash is checked before the bytes are read as an entry.', { ok: false, code: 'EXPORT_BLOCK_HASH_MISMATCH', seq: 4, position: at(4) })
+
   add('body-byte-flipped-rehashed', await withBlocks((b) => { b[at(4)] = { cid: cidOf(flipped), bytes: flipped }; return b }),
     'The same flip, with the block\'s CID recomputed: only the signature can tell.', { ok: false, code: 'RECORD_SIGNATURE_INVALID', seq: 4, position: at(4) })
 
@@ -155,6 +160,9 @@ export async function makeLogVectors (): Promise<{ files: Map<string, Uint8Array
   add('fork-b', undefined, 'The same author\'s second export, diverging at entry 4; valid on its own.', { ok: true }, ['fork-b.car'])
   add('fork', undefined, 'valid.car and fork-b.car together: two different entries signed at seq 4.', { ok: false, code: 'LOG_FORK', seq: 4 }, ['valid.car', 'fork-b.car'])
 
+  add('forged-entry-no-fork', undefined, 'valid.car and bad-signature.car together: the forged entry 4 is no claim of the author\'s, so there is no fork, only the bad signature.',
+    { ok: false, code: 'RECORD_SIGNATURE_INVALID', seq: 4, position: at(4) }, ['valid.car', 'bad-signature.car'])
+
   add('prev-mismatch', await rebuilt(resign(entries, (e) => (e.seq === 5 ? { ...e, prev: cidOf(encode(entries[1])) } : e), 5)),
     'Entry 5 (validly signed) links to entry 2 instead of entry 4.', { ok: false, code: 'LOG_PREV_MISMATCH', seq: 5, position: at(5) })
 
@@ -162,7 +170,7 @@ export async function makeLogVectors (): Promise<{ files: Map<string, Uint8Array
     'Entry 5 (validly signed) is dated before entry 4.', { ok: false, code: 'LOG_TS_ORDER', seq: 5, position: at(5) })
 
   add('ts-future', await rebuilt(resign(entries, (e) => (e.seq === 8 ? { ...e, ts: VERIFY_NOW + MAX_SKEW_MS + 3_600_000 } : e), 8)),
-    'Entry 8 (validly signed) is dated an hour past the allowed skew.', { ok: false, code: 'LOG_TS_FUTURE', seq: 8, position: at(8) })
+    'Entry 8 (validly signed) is dated an hour past the allowed skew, and so is the head that covers it: the head, checked first, is reported.', { ok: false, code: 'LOG_TS_FUTURE', seq: 8, position: 0 })
 
   add('wrong-author', await rebuilt(resign(entries, (e) => (e.seq === 5 ? { ...e, author: mallory.orgId } : e), 5, (seq) => (seq === 5 ? mallory : alice))),
     'Entry 5 is a valid entry by another org, spliced into the chain.', { ok: false, code: 'LOG_AUTHOR_MISMATCH', seq: 5, position: at(5) })

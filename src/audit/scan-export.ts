@@ -5,7 +5,8 @@ import * as dagCbor from '@ipld/dag-cbor'
 import { CarBlockIterator } from '@ipld/car/iterator'
 import { isAspError } from '../errors.js'
 import { entryBodies, isKnownEntryKind } from '../log/entry-kinds.js'
-import { CID, cidMatches, DAG_CBOR_CODE, linksOf, SHA2_256_CODE } from '../records/codec.js'
+import { nestsDeeperThan } from '../records/cbor-splice.js'
+import { CID, cidMatches, decodeCanonical, isRecordCid, linksOf, MAX_NESTING } from '../records/codec.js'
 import { entryKind, headKind, recordKinds, type Entry, type Head } from '../records/kinds/index.js'
 import { decodeRecord } from '../records/record.js'
 import type { CheckPool } from './check-pool.js'
@@ -28,10 +29,10 @@ export interface ExportScan {
   entries: number
   /** Referenced records checked in full (their kind is known to this verifier). */
   recordsChecked: number
-  /** Referenced records of kinds this verifier does not know: hash-checked only. */
+  /** Referenced records of kinds this verifier does not know: checked as canonical DAG-CBOR only. */
   recordsUnchecked: number
-  /** seq → entry CID (as keyOf), for fork detection across files. */
-  chain: Map<number, string>
+  /** seq → entry CID (as keyOf) and block position, for fork detection across files. */
+  chain: Map<number, { key: string, position: number }>
   /** The head's CID, as keyOf. */
   headKey?: string
   findings: Finding[]
@@ -93,6 +94,7 @@ export async function scanExport (file: string, options: ScanOptions): Promise<E
     } catch (err) {
       return stop('EXPORT_UNREADABLE', `not a readable CAR file: ${(err as Error).message}`, {})
     }
+    if (blocks.version !== 1) stop('EXPORT_UNREADABLE', `exports are CARv1; this file is CARv${blocks.version}`, {})
     if (roots.length !== 1) stop('EXPORT_ROOT_INVALID', `an export has exactly one root, this one has ${roots.length}`, {})
     try {
       for await (const { cid, bytes } of blocks) {
@@ -104,7 +106,7 @@ export async function scanExport (file: string, options: ScanOptions): Promise<E
           }
           continue
         }
-        if (cid.version !== 1 || cid.code !== DAG_CBOR_CODE || cid.multihash.code !== SHA2_256_CODE) {
+        if (!isRecordCid(cid)) {
           stop('EXPORT_BLOCK_CID_INVALID', `block ${cid.toString()} is not a CIDv1 of DAG-CBOR with sha2-256`)
         }
         if (position === 0) {
@@ -112,6 +114,7 @@ export async function scanExport (file: string, options: ScanOptions): Promise<E
           if (!cidMatches(cid, bytes)) stop('EXPORT_BLOCK_HASH_MISMATCH', `block ${cid.toString()} does not hash to its CID`)
           if (!cid.equals(roots[0])) stop('EXPORT_ROOT_INVALID', 'the first block is not the root')
           head = decodeFully(headKind, bytes, stop)
+          if (head.ts > options.now + options.maxSkewMs) stop('LOG_TS_FUTURE', `the head is dated ${head.ts - options.now} ms in the future`, { position: 0, seq: head.seq })
           scan.author = head.author
           scan.head = { seq: head.seq, cid: head.cid?.toString() ?? null, ts: head.ts }
           if (head.cid !== null) scan.headKey = keyOf(head.cid)
@@ -138,8 +141,12 @@ export async function scanExport (file: string, options: ScanOptions): Promise<E
 
         const entry = lightDecodeEntry(bytes)
         if (entry === undefined) {
+          // The checks a verifier runs first, in their order, before saying why this is no entry.
+          const at = { position, seq: expectedSeq }
+          if (!cidMatches(cid, bytes)) stop('EXPORT_BLOCK_HASH_MISMATCH', `block ${cid.toString()} does not hash to its CID`, at)
+          if (bytes.length > entryKind.maxBytes) stop('RECORD_TOO_LARGE', `block ${cid.toString()} is ${bytes.length} bytes, over the entry limit ${entryKind.maxBytes}`, at)
           const code = decodeFails(bytes) ? 'RECORD_DECODE_FAILED' : 'RECORD_SCHEMA_INVALID'
-          stop(code, `block ${cid.toString()} is not the entry expected at seq ${expectedSeq}`, { position, seq: expectedSeq })
+          stop(code, `block ${cid.toString()} is not the entry expected at seq ${expectedSeq}`, at)
         }
         const e = entry as Entry
         const at = { position, seq: e.seq }
@@ -165,7 +172,7 @@ export async function scanExport (file: string, options: ScanOptions): Promise<E
           if (seenRefs.has(linkKey) || pendingRefs.has(linkKey)) continue
           pendingRefs.set(linkKey, { kind: recordLink?.record.equals(link) === true ? recordLink.kind : null, seq: e.seq })
         }
-        scan.chain.set(e.seq, key)
+        scan.chain.set(e.seq, { key, position })
         scan.entries++
         prevCid = cid
         lastTs = e.ts
@@ -200,6 +207,9 @@ export async function scanExport (file: string, options: ScanOptions): Promise<E
   } finally {
     await flush().catch(() => {})
     await Promise.all(checks)
+    // Only entries that passed every check are claims of the author's: a fork needs two signed entries.
+    const failed = new Set(scan.findings.map((f) => f.position))
+    for (const [seq, claim] of scan.chain) if (failed.has(claim.position)) scan.chain.delete(seq)
     options.onBlocks?.(bytesRead, scan.entries)
   }
   return scan
@@ -228,7 +238,7 @@ function decodeFully<T> (kind: Parameters<typeof decodeRecord<T>>[0], bytes: Uin
  * schema (and canonical form, and signature) is checked in the pool.
  */
 function lightDecodeEntry (bytes: Uint8Array): Entry | undefined {
-  if (bytes.length > entryKind.maxBytes) return undefined
+  if (bytes.length > entryKind.maxBytes || nestsDeeperThan(bytes, MAX_NESTING)) return undefined
   let value: unknown
   try {
     value = dagCbor.decode(bytes)
@@ -245,7 +255,7 @@ function lightDecodeEntry (bytes: Uint8Array): Entry | undefined {
 
 function decodeFails (bytes: Uint8Array): boolean {
   try {
-    dagCbor.decode(bytes)
+    decodeCanonical(bytes)
     return false
   } catch {
     return true

@@ -86,7 +86,7 @@ export async function verifyExports (files: string[], options: VerifyOptions = {
 function findForks (scans: ExportScan[]): Finding[] {
   const findings: Finding[] = []
   const claims = (s: ExportScan): Map<number, string> => {
-    const all = new Map(s.chain)
+    const all = new Map([...s.chain].map(([seq, claim]) => [seq, claim.key]))
     if (s.head !== undefined && s.headKey !== undefined && !all.has(s.head.seq)) all.set(s.head.seq, s.headKey)
     return all
   }

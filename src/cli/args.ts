@@ -5,16 +5,21 @@ export class UsageError extends Error {
   override name = 'UsageError'
 }
 
+/** --help: the usage text is the answer, on stdout, with exit status 0. */
+export class HelpRequested extends Error {
+  override name = 'HelpRequested'
+}
+
 export type Options = NonNullable<ParseArgsConfig['options']>
 
 export function parse<O extends Options> (argv: string[], options: O, usage: string): { values: Record<string, string | boolean | string[] | undefined>, positionals: string[] } {
   try {
     const { values, positionals } = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true })
     const parsed = values as Record<string, string | boolean | string[] | undefined>
-    if (parsed.help === true) throw new UsageError(usage)
+    if (parsed.help === true) throw new HelpRequested(usage)
     return { values: parsed, positionals }
   } catch (err) {
-    if (err instanceof UsageError) throw err
+    if (err instanceof HelpRequested) throw err
     throw new UsageError(`${(err as Error).message}\n\n${usage}`)
   }
 }

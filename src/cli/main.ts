@@ -2,9 +2,11 @@
 import '../polyfill.js'
 import { isAspError } from '../errors.js'
 import { SOFTWARE } from '../version.js'
-import { UsageError } from './args.js'
+import { HelpRequested, UsageError } from './args.js'
 
 const usage = `usage: asp <command> [options]
+
+exit status: 0 success, 1 the operation failed or found a problem, 2 usage error, 3 internal error
 
 commands:
   init      create a node's data dir (org key and log)
@@ -33,6 +35,10 @@ async function main (argv: string[]): Promise<number> {
   try {
     return await (await load()).run(rest)
   } catch (err) {
+    if (err instanceof HelpRequested) {
+      console.log(err.message)
+      return 0
+    }
     if (err instanceof UsageError) {
       console.error(err.message)
       return 2
@@ -41,7 +47,8 @@ async function main (argv: string[]): Promise<number> {
       console.error(`error ${err.code}: ${err.message}`)
       return 1
     }
-    throw err
+    console.error(`internal error: ${(err as Error).stack ?? String(err)}`)
+    return 3
   }
 }
 

@@ -5,6 +5,28 @@
 
 /** Offset just past the CBOR data item starting at `i` (bytes assumed well-formed: already decoded). */
 function itemEnd (b: Uint8Array, i: number): number {
+  return walk(b, i, Number.MAX_SAFE_INTEGER)
+}
+
+class TooDeep extends Error {}
+
+/**
+ * True when the CBOR item nests lists, maps and tags more than `max` levels deep. Runs before
+ * decoding: decoders recurse, and where their stack gives out depends on the thread, so without a
+ * fixed limit the same bytes could decode in a worker and fail on the main thread. Malformed bytes
+ * give false, and the decoder then reports them.
+ */
+export function nestsDeeperThan (bytes: Uint8Array, max: number): boolean {
+  try {
+    walk(bytes, 0, max)
+    return false
+  } catch (err) {
+    return err instanceof TooDeep
+  }
+}
+
+function walk (b: Uint8Array, i: number, depthLeft: number): number {
+  if (i >= b.length) throw new RangeError('truncated CBOR')
   const initial = b[i] as number
   const major = initial >> 5
   const info = initial & 31
@@ -19,13 +41,14 @@ function itemEnd (b: Uint8Array, i: number): number {
   } else {
     throw new RangeError('indefinite or reserved CBOR item')
   }
-  switch (major) {
-    case 0: case 1: case 7: return p
-    case 2: case 3: return p + arg
-    case 4: for (let k = 0; k < arg; k++) p = itemEnd(b, p); return p
-    case 5: for (let k = 0; k < 2 * arg; k++) p = itemEnd(b, p); return p
-    default: return itemEnd(b, p) // 6: a tag and its item
-  }
+  if (major === 0 || major === 1 || major === 7) return p
+  if (major === 2 || major === 3) return p + arg
+  if (depthLeft === 0) throw new TooDeep()
+  if (major === 6) return walk(b, p, depthLeft - 1) // a tag and its item
+  const items = major === 4 ? arg : 2 * arg
+  if (items > b.length) throw new RangeError('CBOR length past the end')
+  for (let k = 0; k < items; k++) p = walk(b, p, depthLeft - 1)
+  return p
 }
 
 function mapHeader (count: number): Uint8Array {

@@ -4,6 +4,10 @@ import * as dagCbor from '@ipld/dag-cbor'
 import { CID } from 'multiformats/cid'
 import * as Digest from 'multiformats/hashes/digest'
 import { RecordError } from '../errors.js'
+import { nestsDeeperThan } from './cbor-splice.js'
+
+/** Lists, maps and tags nested deeper than this are refused before decoding (protocols/records.md). */
+export const MAX_NESTING = 64
 
 export const DAG_CBOR_CODE = 0x71
 export const SHA2_256_CODE = 0x12
@@ -17,6 +21,9 @@ export function encode (value: unknown): Uint8Array {
  * so that one value has exactly one byte form (and so one CID, and one signed message).
  */
 export function decodeCanonical (bytes: Uint8Array): unknown {
+  if (nestsDeeperThan(bytes, MAX_NESTING)) {
+    throw new RecordError('RECORD_DECODE_FAILED', `nested more than ${MAX_NESTING} levels deep`)
+  }
   let value: unknown
   try {
     value = dagCbor.decode(bytes)
@@ -43,13 +50,14 @@ export function cidOf (bytes: Uint8Array): CID {
   return CID.createV1(DAG_CBOR_CODE, Digest.create(SHA2_256_CODE, sha256(bytes)))
 }
 
-/** True when `cid` is a CIDv1 of DAG-CBOR with sha2-256 whose digest is the hash of `bytes`. */
+/** True when `cid` has the one form ASP uses: CIDv1, DAG-CBOR, sha2-256 (32 bytes). */
+export function isRecordCid (cid: CID): boolean {
+  return cid.version === 1 && cid.code === DAG_CBOR_CODE && cid.multihash.code === SHA2_256_CODE && cid.multihash.digest.length === 32
+}
+
+/** True when `cid` is a record CID whose digest is the hash of `bytes`. */
 export function cidMatches (cid: CID, bytes: Uint8Array): boolean {
-  return cid.version === 1 &&
-    cid.code === DAG_CBOR_CODE &&
-    cid.multihash.code === SHA2_256_CODE &&
-    cid.multihash.digest.length === 32 &&
-    bytesEqual(cid.multihash.digest, sha256(bytes))
+  return isRecordCid(cid) && bytesEqual(cid.multihash.digest, sha256(bytes))
 }
 
 export function bytesEqual (a: Uint8Array, b: Uint8Array): boolean {

@@ -2,6 +2,7 @@
 // describes its DAG-JSON form, so the schemas written to protocols/schemas/ are exact.
 import { z } from 'zod'
 import { CID } from 'multiformats/cid'
+import { isRecordCid } from './codec.js'
 import { isOrgId, type OrgId } from './org-id.js'
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER
@@ -23,9 +24,9 @@ export function bytes (length?: { exact?: number, max?: number }): z.ZodType<Uin
 
 export const link = z.custom<CID>((v) => {
   const cid = CID.asCID(v)
-  return cid !== null && cid.version === 1
-}, { message: 'expected a CIDv1 link' }).meta({
-  description: 'A CIDv1 link (CBOR tag 42). DAG-JSON form: {"/": "<CID, base32>"}.',
+  return cid !== null && isRecordCid(cid)
+}, { message: 'expected a link to a record: CIDv1, dag-cbor, sha2-256' }).meta({
+  description: 'A link to a record (CBOR tag 42): CIDv1, dag-cbor, sha2-256. DAG-JSON form: {"/": "<CID, base32>"}.',
   type: 'object',
   properties: { '/': { type: 'string' } },
   required: ['/'],

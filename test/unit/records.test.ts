@@ -3,7 +3,7 @@ import * as dagCbor from '@ipld/dag-cbor'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { RecordError } from '../../src/errors.js'
-import { cidOf, decodeCanonical, encode, linksOf } from '../../src/records/codec.js'
+import { CID, cidOf, decodeCanonical, encode, linksOf } from '../../src/records/codec.js'
 import { signerFromSeed } from '../../src/records/ed25519.js'
 import { agentCardKind, entryKind, headKind } from '../../src/records/kinds/index.js'
 import { orgIdFromPublicKey, publicKeyOfOrg } from '../../src/records/org-id.js'
@@ -92,6 +92,23 @@ describe('records', () => {
     const signed = card()
     assert.deepEqual(encode(decodeCanonical(signed.bytes)), signed.bytes)
     assert.deepEqual(encodeRecord(agentCardKind, signed.value).bytes, signed.bytes)
+  })
+
+  it('refuses records nested deeper than the limit before decoding them, whatever the thread', () => {
+    let deep: unknown = 'bottom'
+    for (let i = 0; i < 100; i++) deep = [deep]
+    const unsigned = { v: 1 as const, author: alice.orgId, seq: 1, prev: null, ts: 1, kind: 'future-kind', body: deep }
+    const bytes = encode({ ...unsigned, sig: alice.sign(signingMessage('entry', unsigned)) })
+    assert.equal(code(() => decodeRecord(entryKind, bytes)), 'RECORD_DECODE_FAILED')
+    let shallow: unknown = 'bottom'
+    for (let i = 0; i < 40; i++) shallow = [shallow]
+    const ok = { ...unsigned, body: shallow }
+    assert.doesNotThrow(() => decodeRecord(entryKind, encode({ ...ok, sig: alice.sign(signingMessage('entry', ok)) })))
+  })
+
+  it('links must name records: CIDv1, dag-cbor, sha2-256', () => {
+    const raw = CID.createV1(0x55, cidOf(Uint8Array.of(1)).multihash)
+    assert.equal(code(() => signRecord(entryKind, { v: 1, author: alice.orgId, seq: 2, prev: raw, ts: 1, kind: 'note', body: { text: 'x' } }, alice)), 'RECORD_SCHEMA_INVALID')
   })
 
   it('linksOf lists CID links in DAG-CBOR key order', () => {

@@ -2,7 +2,7 @@ import { verifyExports, type VerifyReport } from '../../audit/verify.js'
 import { optionalInt, parse, UsageError } from '../args.js'
 import { formatBytes, progressLine } from '../progress.js'
 
-const usage = `usage: asp verify FILE [FILE...] [--json] [--max-skew MS] [--threads N]
+const usage = `usage: asp verify FILE [FILE...] [--json] [--now MS] [--max-skew MS] [--threads N]
 
 Checks exported logs offline: canonical encoding, CIDs, signatures, seq and prev continuity,
 timestamps, references, truncation against the signed head, and forks across all the files given.
@@ -10,14 +10,17 @@ Exit status: 0 when every file is valid, 1 when something is wrong (the first pr
 2 for usage errors.
 
   --json          print a machine-readable report on stdout
-  --max-skew MS   how far in the future an entry may be dated (default 300000)
+  --now MS        the time to verify at, in ms since the epoch (default: now); e.g. to re-run an
+                  audit as of its date, or the test vectors at their manifest's time
+  --max-skew MS   how far past --now an entry or head may be dated (default 300000)
   --threads N     worker threads for signature checks (default: all cores for large files)`
 
 export async function run (argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { json: { type: 'boolean' }, 'max-skew': { type: 'string' }, threads: { type: 'string' } }, usage)
+  const { values, positionals } = parse(argv, { json: { type: 'boolean' }, now: { type: 'string' }, 'max-skew': { type: 'string' }, threads: { type: 'string' } }, usage)
   if (positionals.length === 0) throw new UsageError(`name at least one export\n\n${usage}`)
   const progress = progressLine()
   const report = await verifyExports(positionals, {
+    now: optionalInt(values, 'now', usage),
     maxSkewMs: optionalInt(values, 'max-skew', usage),
     threads: optionalInt(values, 'threads', usage),
     onProgress: (p) => progress.update(`verifying ${p.file} (${p.fileIndex + 1}/${p.files}): ${formatBytes(p.bytesRead)} of ${formatBytes(p.fileBytes)}, ${p.entries} entries`)
