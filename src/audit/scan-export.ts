@@ -145,8 +145,7 @@ export async function scanExport (file: string, options: ScanOptions): Promise<E
           const at = { position, seq: expectedSeq }
           if (!cidMatches(cid, bytes)) stop('EXPORT_BLOCK_HASH_MISMATCH', `block ${cid.toString()} does not hash to its CID`, at)
           if (bytes.length > entryKind.maxBytes) stop('RECORD_TOO_LARGE', `block ${cid.toString()} is ${bytes.length} bytes, over the entry limit ${entryKind.maxBytes}`, at)
-          const code = decodeFails(bytes) ? 'RECORD_DECODE_FAILED' : 'RECORD_SCHEMA_INVALID'
-          stop(code, `block ${cid.toString()} is not the entry expected at seq ${expectedSeq}`, at)
+          stop(decodeFailure(bytes) ?? 'RECORD_SCHEMA_INVALID', `block ${cid.toString()} is not the entry expected at seq ${expectedSeq}`, at)
         }
         const e = entry as Entry
         const at = { position, seq: e.seq }
@@ -253,11 +252,12 @@ function lightDecodeEntry (bytes: Uint8Array): Entry | undefined {
   return ok ? value as Entry : undefined
 }
 
-function decodeFails (bytes: Uint8Array): boolean {
+/** Why the bytes do not decode canonically (RECORD_DECODE_FAILED or RECORD_NOT_CANONICAL), if they do not. */
+function decodeFailure (bytes: Uint8Array): FindingCode | undefined {
   try {
     decodeCanonical(bytes)
-    return false
-  } catch {
-    return true
+    return undefined
+  } catch (err) {
+    return isAspError(err) && isFindingCode(err.code) ? err.code : 'RECORD_DECODE_FAILED'
   }
 }

@@ -34,6 +34,6 @@ export function optionalInt (values: Record<string, unknown>, name: string, usag
   const v = values[name]
   if (v === undefined) return undefined
   const n = Number(v)
-  if (typeof v !== 'string' || !Number.isSafeInteger(n) || n < 0) throw new UsageError(`--${name} takes a whole number\n\n${usage}`)
+  if (typeof v !== 'string' || !/^[0-9]+$/.test(v) || !Number.isSafeInteger(n)) throw new UsageError(`--${name} takes a whole number\n\n${usage}`)
   return n
 }

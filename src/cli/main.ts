@@ -28,9 +28,13 @@ async function main (argv: string[]): Promise<number> {
     return 0
   }
   const load = name === undefined ? undefined : commands[name]
+  if (name === '--help' || name === '-h') {
+    console.log(usage)
+    return 0
+  }
   if (load === undefined) {
-    console.error(name === undefined || name === '--help' || name === '-h' ? usage : `unknown command "${name}"\n\n${usage}`)
-    return name === '--help' || name === '-h' ? 0 : 2
+    console.error(name === undefined ? usage : `unknown command "${name}"\n\n${usage}`)
+    return 2
   }
   try {
     return await (await load()).run(rest)

@@ -1,9 +1,9 @@
 // Making and checking records. Outside bytes are checked cheapest first: size, decode, canonical
 // form, schema, signatures. Every failure is a RecordError with a stable code.
 import { RecordError } from '../errors.js'
-import { cidOf, decodeCanonical, encode, type CID } from './codec.js'
+import { cidOf, decodeCanonical, encode, MAX_NESTING, type CID } from './codec.js'
 import { verify as verifyNode, type Signer } from './ed25519.js'
-import { withoutField } from './cbor-splice.js'
+import { nestsDeeperThan, withoutField } from './cbor-splice.js'
 import type { RecordKind } from './kind.js'
 import { orgIdFromPublicKey, publicKeyOfOrg } from './org-id.js'
 
@@ -54,6 +54,9 @@ export function encodeRecord<T> (kind: RecordKind<T>, value: T): SignedRecord<T>
     throw new RecordError('RECORD_SCHEMA_INVALID', `${kind.name}: ${parsed.error.issues[0]?.message ?? 'invalid'}`, { issues: parsed.error.issues })
   }
   const bytes = encode(value)
+  if (nestsDeeperThan(bytes, MAX_NESTING)) {
+    throw new RecordError('RECORD_SCHEMA_INVALID', `${kind.name} nests more than ${MAX_NESTING} levels deep`)
+  }
   if (bytes.length > kind.maxBytes) {
     throw new RecordError('RECORD_TOO_LARGE', `${kind.name} is ${bytes.length} bytes, limit ${kind.maxBytes}`)
   }

@@ -7,7 +7,7 @@ const usage = `usage: asp verify FILE [FILE...] [--json] [--now MS] [--max-skew 
 Checks exported logs offline: canonical encoding, CIDs, signatures, seq and prev continuity,
 timestamps, references, truncation against the signed head, and forks across all the files given.
 Exit status: 0 when every file is valid, 1 when something is wrong (the first problem is printed),
-2 for usage errors.
+2 for usage errors, 3 for an internal error.
 
   --json          print a machine-readable report on stdout
   --now MS        the time to verify at, in ms since the epoch (default: now); e.g. to re-run an
@@ -42,7 +42,7 @@ function printReport (report: VerifyReport): void {
     console.log('valid')
     return
   }
-  const where = first.seq !== undefined ? `entry ${first.seq}` : 'the file'
+  const where = first.position === 0 ? `the head${first.seq !== undefined ? ` (seq ${first.seq})` : ''}` : first.seq !== undefined ? `entry ${first.seq}` : 'the file'
   console.log(`invalid: ${first.code} at ${where} of ${first.file}${first.position !== undefined ? ` (block ${first.position})` : ''}`)
   console.log(`  ${first.message}`)
   if (report.findings.length > 1) console.log(`  (${report.findings.length - 1} more finding${report.findings.length > 2 ? 's' : ''}; --json lists them all)`)
