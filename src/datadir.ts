@@ -1,8 +1,10 @@
 // A node's data dir: the org key (libp2p protobuf, mode 0600) and the LevelDB log.
+import { randomBytes } from 'node:crypto'
 import { chmod, mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import type { PrivateKey } from '@libp2p/interface'
+import { CONFIG_FILE, renderConfig } from './config.js'
 import { DataDirError } from './errors.js'
 import { Log, type LogOptions } from './log/log.js'
 import { signerFromSeed, type Signer } from './records/ed25519.js'
@@ -11,6 +13,16 @@ import { SOFTWARE } from './version.js'
 
 export const KEY_FILE = 'org.key'
 export const LOG_DIR = 'log'
+export const OPERATOR_TOKEN_FILE = 'operator.token'
+/** Written by a running node: where its API listens, for `asp status` and friends. */
+export const API_FILE = 'api.json'
+
+export interface InitOptions {
+  network: string
+  listen?: string[]
+  bootstrap?: string
+  apiPort?: number
+}
 
 export interface OrgKey {
   orgId: OrgId
@@ -24,7 +36,7 @@ export function logPath (dataDir: string): string {
 }
 
 /** Creates a data dir with a new org key and a log whose first entry is the genesis entry. */
-export async function initDataDir (dataDir: string, options: { network: string }): Promise<OrgKey> {
+export async function initDataDir (dataDir: string, options: InitOptions): Promise<OrgKey> {
   await mkdir(dataDir, { recursive: true, mode: 0o700 })
   const existing = await readdir(dataDir)
   if (existing.includes(KEY_FILE) || existing.includes(LOG_DIR)) {
@@ -33,6 +45,8 @@ export async function initDataDir (dataDir: string, options: { network: string }
   const privateKey = await generateKeyPair('Ed25519')
   await writeFile(join(dataDir, KEY_FILE), privateKeyToProtobuf(privateKey), { mode: 0o600, flag: 'wx' })
   const key = orgKeyFrom(privateKey)
+  await writeFile(join(dataDir, OPERATOR_TOKEN_FILE), randomBytes(32).toString('base64url') + '\n', { mode: 0o600, flag: 'wx' })
+  await writeFile(join(dataDir, CONFIG_FILE), renderConfig(options), { mode: 0o644, flag: 'wx' })
   const log = await Log.open(logPath(dataDir), key.signer)
   try {
     await log.append('genesis', { network: options.network, software: SOFTWARE })
@@ -40,6 +54,15 @@ export async function initDataDir (dataDir: string, options: { network: string }
     await log.close()
   }
   return key
+}
+
+export async function readOperatorToken (dataDir: string): Promise<string> {
+  const file = join(dataDir, OPERATOR_TOKEN_FILE)
+  try {
+    return (await readFile(file, 'utf8')).trim()
+  } catch (err) {
+    throw new DataDirError('DATADIR_MISSING', `no operator token at ${file}`, { file }, { cause: err })
+  }
 }
 
 export async function loadOrgKey (dataDir: string): Promise<OrgKey> {

@@ -19,7 +19,7 @@ import { capabilityKey } from './capability-key.js'
 const log = logger('asp:discovery')
 
 const cardRequest = z.strictObject({ agent: identifier.optional(), capability: capabilitySchema.optional() })
-const cardResponse = z.strictObject({ cards: z.array(z.instanceof(Uint8Array)).max(64) })
+const cardResponse = z.strictObject({ cards: z.array(z.custom<Uint8Array>((v) => v instanceof Uint8Array)).max(64) })
 
 export interface DiscoveredAgent {
   org: string
