@@ -9,7 +9,11 @@ const usage = `usage: asp <command> [options]
 exit status: 0 success, 1 the operation failed or found a problem, 2 usage error, 3 internal error
 
 commands:
-  init      create a node's data dir (org key and log)
+  init      create a node's data dir (org key, operator token, config, log)
+  start     run the node in the foreground
+  status    show a running node's status
+  discover  find the organizations that advertise a capability
+  card      publish this organization's agent cards
   log       export, import, inspect or annotate a node's log
   verify    check exported logs offline (no node, no network)
 
@@ -17,6 +21,10 @@ commands:
 
 const commands: Record<string, () => Promise<{ run: (argv: string[]) => Promise<number> }>> = {
   init: async () => import('./commands/init.js'),
+  start: async () => import('./commands/start.js'),
+  status: async () => import('./commands/status.js'),
+  discover: async () => import('./commands/discover.js'),
+  card: async () => import('./commands/card.js'),
   log: async () => import('./commands/log.js'),
   verify: async () => import('./commands/verify.js')
 }
