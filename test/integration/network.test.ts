@@ -8,7 +8,7 @@ import { signRecord } from '../../src/records/record.js'
 import { testSigner } from '../helpers/keys.js'
 import { eventually, startNetwork, type TestNetwork } from '../helpers/network.js'
 
-describe('a 5-node network on 127.0.0.1', function () {
+describe('a 5-node network on 127.0.0.1: discovery, gossip, catch-up sync, forks', function () {
   this.timeout(120_000)
   let net: TestNetwork
 
@@ -16,6 +16,7 @@ describe('a 5-node network on 127.0.0.1', function () {
     net = await startNetwork(5)
     await eventually('every node connected with a non-empty routing table', () =>
       net.nodes.every((n) => n.peer.getPeers().length > 0 && routingTableSize(n.peer) > 0))
+    await eventually('gossip meshes formed', () => net.nodes.every((n) => n.peer.services.pubsub.getSubscribers(topicFor('devnet', 'agent-card')).length > 0))
   })
 
   after(async () => net?.stop())
@@ -32,21 +33,6 @@ describe('a 5-node network on 127.0.0.1', function () {
     assert.deepEqual(buyers.map((f) => f.org), [c!.key.orgId])
     assert.deepEqual(await searcher!.discover('sell:nothing'), [])
   })
-})
-
-describe('gossip and catch-up sync on a 5-node network', function () {
-  this.timeout(120_000)
-  let net: TestNetwork
-
-  before(async () => {
-    net = await startNetwork(5)
-    await eventually('every node connected with a non-empty routing table', () =>
-      net.nodes.every((n) => n.peer.getPeers().length > 0 && routingTableSize(n.peer) > 0))
-    await eventually('gossip meshes formed', () => net.nodes.every((n) => n.peer.services.pubsub.getSubscribers(topicFor('devnet', 'agent-card')).length > 0))
-  })
-
-  after(async () => net?.stop())
-
   const holds = async (node: AspNode, cid: CID): Promise<boolean> => (await node.log.getBlock(cid)) !== undefined
 
   it('a gossiped record reaches every node and is in every log; a forged one reaches none', async () => {
