@@ -68,7 +68,9 @@ export class Gossip {
         return TopicValidatorResult.Reject
       }
       if (verdict.verdict === 'ignore') return TopicValidatorResult.Ignore
-      await this.records.accept(kind, verdict.record)
+      // Forwarding does not wait for the durable write (about 10 ms a hop): a record lost to a crash
+      // in between comes back through sync.
+      this.records.accept(kind, verdict.record).catch((err: Error) => log.error('storing %s failed: %e', kind, err))
       return TopicValidatorResult.Accept
     } catch (err) {
       log.error('validating %s from %p failed: %e', kind, source, err)
