@@ -123,7 +123,7 @@ async function rpcRequests (client: AspNode, server: AspNode): Promise<number[]>
   const times: number[] = []
   for (let i = 0; i < RPC_WARMUP + RPC_REQUESTS; i++) {
     const t = performance.now()
-    const answer = await request(client.peer, server.peerId, CARD_PROTOCOL, {}, client.config.net) as { cards?: unknown[] }
+    const answer = await request(client.peer, server.peerId, CARD_PROTOCOL, { network: client.config.network }, client.config.net) as { cards?: unknown[] }
     const dt = performance.now() - t
     if (!Array.isArray(answer.cards) || answer.cards.length === 0) throw new Error('the card server answered without cards')
     if (i >= RPC_WARMUP) times.push(dt)

@@ -66,7 +66,7 @@ const defaults = {
     initialQuerySelfIntervalMs: { value: 1000, doc: 'Delay before the DHT\'s first self-query after start; queries wait for it.' }
   },
   gossip: {
-    headIntervalMs: { value: 60000, doc: 'How often this node gossips its signed log head (it also does after appends of public records).' }
+    headIntervalMs: { value: 60000, doc: 'How often this node gossips its signed log head.' }
   },
   sync: {
     pageSize: { value: 256, doc: 'Most records in one page of catch-up sync.' },

@@ -18,8 +18,9 @@ import { capabilityKey } from './capability-key.js'
 
 const log = logger('asp:discovery')
 
-const cardRequest = z.strictObject({ agent: identifier.optional(), capability: capabilitySchema.optional() })
-const cardResponse = z.strictObject({ cards: z.array(z.custom<Uint8Array>((v) => v instanceof Uint8Array)).max(64) })
+const cardRequest = z.strictObject({ network: z.string(), agent: identifier.optional(), capability: capabilitySchema.optional() })
+const MAX_CARDS = 64
+const cardResponse = z.strictObject({ cards: z.array(z.custom<Uint8Array>((v) => v instanceof Uint8Array)).max(MAX_CARDS) })
 
 export interface DiscoveredAgent {
   org: string
@@ -49,8 +50,9 @@ export class Discovery {
   async start (): Promise<void> {
     await serve(this.peer, CARD_PROTOCOL, async (body) => {
       const parsed = cardRequest.safeParse(body)
-      if (!parsed.success) throw new NetError('NET_REQUEST_INVALID', 'a card request is {agent?, capability?}')
-      return { cards: this.cards.current(parsed.data).map((c) => c.bytes) }
+      if (!parsed.success) throw new NetError('NET_REQUEST_INVALID', 'a card request is {network, agent?, capability?}')
+      if (parsed.data.network !== this.config.network) throw new NetError('NET_WRONG_NETWORK', `this node is on ${this.config.network}, not ${parsed.data.network}`)
+      return { cards: this.cards.current(parsed.data).slice(0, MAX_CARDS).map((c) => c.bytes) }
     }, this.limits)
   }
 
@@ -78,13 +80,14 @@ export class Discovery {
       log('findProviders for %s ended: %s', capability, (err as Error).message)
     }
     const found = await Promise.all([...providers.values()].map(async (id) => this.fetchCards(id, capability, options.signal)))
-    return found.flat().sort((a, b) => b.rank - a.rank || a.org.localeCompare(b.org) || a.agent.localeCompare(b.agent))
+    const bytewise = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0)
+    return found.flat().sort((a, b) => b.rank - a.rank || bytewise(a.org, b.org) || bytewise(a.agent, b.agent))
   }
 
   private async fetchCards (provider: PeerId, capability: string, signal?: AbortSignal): Promise<DiscoveredAgent[]> {
     let answer: unknown
     try {
-      answer = await request(this.peer, provider, CARD_PROTOCOL, { capability }, this.limits, { signal })
+      answer = await request(this.peer, provider, CARD_PROTOCOL, { network: this.config.network, capability }, this.limits, { signal })
     } catch (err) {
       log('no cards from %p: %s', provider, (err as Error).message)
       return []

@@ -35,7 +35,13 @@ export async function loadPeerList (dataDir: string, config: NodeConfig): Promis
     throw new ConfigError('CONFIG_INVALID', `bootstrap file ${file}: ${(err as Error).message}`, {}, { cause: err })
   }
   if (parsed.network !== config.network) throw new ConfigError('CONFIG_INVALID', `bootstrap file ${file} is for network ${parsed.network}, this node is on ${config.network}`)
-  return parsed.peers.map((p) => multiaddr(p))
+  return parsed.peers.map((p) => {
+    try {
+      return multiaddr(p)
+    } catch (err) {
+      throw new ConfigError('CONFIG_INVALID', `bootstrap file ${file}: ${p} is not a multiaddr`, {}, { cause: err })
+    }
+  })
 }
 
 /** Dials the peer list now, and again every `intervalMs` while no connection is open. */

@@ -11,7 +11,7 @@ import type { Peer } from './libp2p.js'
 
 const log = logger('asp:net:rpc')
 
-export type NetErrorCode = 'NET_TIMEOUT' | 'NET_FRAME_INVALID' | 'NET_REMOTE_ERROR' | 'NET_UNREACHABLE' | 'NET_REQUEST_INVALID'
+export type NetErrorCode = 'NET_TIMEOUT' | 'NET_FRAME_INVALID' | 'NET_REMOTE_ERROR' | 'NET_UNREACHABLE' | 'NET_REQUEST_INVALID' | 'NET_WRONG_NETWORK'
 
 export class NetError extends AspError<NetErrorCode> {
   override name = 'NetError'

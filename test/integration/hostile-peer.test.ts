@@ -9,7 +9,7 @@ import { defaultConfig } from '../../src/config.js'
 import { exportLog } from '../../src/log/export.js'
 import { createPeer, type Peer } from '../../src/net/libp2p.js'
 import { CARD_PROTOCOL, SYNC_PROTOCOL } from '../../src/net/protocols.js'
-import { request } from '../../src/net/rpc.js'
+import { request, type NetError } from '../../src/net/rpc.js'
 import { encode } from '../../src/records/codec.js'
 import { agentCardKind } from '../../src/records/kinds/index.js'
 import { signRecord } from '../../src/records/record.js'
@@ -38,7 +38,7 @@ describe('a hostile peer (raw libp2p streams)', function () {
 
   const target = (): TestNetwork['nodes'][number] => net.nodes[1]!
   const legitimateRequestWorks = async (): Promise<void> => {
-    const answer = await request(net.nodes[0]!.peer, target().peerId, CARD_PROTOCOL, {}, target().config.net) as { cards: Uint8Array[] }
+    const answer = await request(net.nodes[0]!.peer, target().peerId, CARD_PROTOCOL, { network: 'devnet' }, target().config.net) as { cards: Uint8Array[] }
     assert.equal(answer.cards.length, 1)
   }
   const resetOrClosed = async (stream: Stream): Promise<string> => {
@@ -68,6 +68,11 @@ describe('a hostile peer (raw libp2p streams)', function () {
     const reply = (await lp.read({ signal: AbortSignal.timeout(5000) })).subarray()
     assert.match(Buffer.from(reply).toString('latin1'), /NET_REQUEST_INVALID/)
     await legitimateRequestWorks()
+  })
+
+  it('a request from another network is refused with NET_WRONG_NETWORK', async () => {
+    await assert.rejects(request(hostile, target().peerId, CARD_PROTOCOL, { network: 'testnet' }, target().config.net),
+      (err: NetError) => err.code === 'NET_REMOTE_ERROR' && err.details.remoteCode === 'NET_WRONG_NETWORK')
   })
 
   it('a sync peer serving records with bad signatures gets nothing stored', async () => {
