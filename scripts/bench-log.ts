@@ -52,21 +52,25 @@ try {
   // Baselines right before the verify, so they see the same machine state: bare node:crypto verify
   // on one thread (the issue's bound is that times the cores) and on all threads at once.
   progress('baseline: bare node:crypto verify, 1 thread and all threads at once')
-  const raw = await rawVerifyBaselines(threads)
+  const before = await rawVerifyBaselines(threads)
   progress(`verify ${total} entries with ${threads} worker threads`)
   t = performance.now()
   const report = await verifyExports([car], { threads })
   const verifySeconds = (performance.now() - t) / 1000
   if (!report.ok) throw new Error(`the benchmark export does not verify: ${JSON.stringify(report.first)}`)
   const verifyRate = total / verifySeconds
+  // Measured again after the verify, and averaged: on a shared 2-vCPU machine one reading can be
+  // 30% off, and the figure must be read against the machine as it was during the run.
+  const after = await rawVerifyBaselines(threads)
+  const raw = { single: (before.single + after.single) / 2, parallel: (before.parallel + after.parallel) / 2 }
   const bound = raw.single * threads
 
   const rows: Row[] = [
-    { name: 'raw Ed25519 verify (node:crypto, 1 thread)', value: raw.single, unit: '/s' },
+    { name: 'raw Ed25519 verify (node:crypto, 1 thread, mean of before and after)', value: raw.single, unit: '/s' },
     { name: `raw Ed25519 verify (node:crypto, ${threads} threads at once)`, value: raw.parallel, unit: '/s' },
     { name: 'raw Ed25519 sign (node:crypto, 1 core)', value: rawSign, unit: '/s' },
     { name: 'durable appends, one writer', value: singleRate, unit: '/s' },
-    { name: 'durable appends, concurrent (group commit)', value: concurrentRate, unit: '/s', target: '>= 10,000/s', pass: concurrentRate >= 10_000 },
+    { name: 'durable appends, concurrent (group commit)', value: concurrentRate, unit: '/s', baseline: { name: 'raw sign, 1 core: the bound of one chain', value: rawSign }, target: '>= 10,000/s', pass: concurrentRate >= 10_000 },
     { name: '  entries per durable batch write', value: stats.entries / stats.batches, unit: '' },
     { name: `export of ${total} entries`, value: exportRate, unit: 'entries/s' },
     { name: `asp verify of ${total} entries (${threads} threads)`, value: verifyRate, unit: 'entries/s', baseline: { name: `raw 1 thread x ${threads}`, value: bound }, target: '>= 0.8 of baseline', pass: verifyRate >= 0.8 * bound },

@@ -67,7 +67,7 @@ export function workerPool (threads = availableParallelism(), maxQueuedPerWorker
       const id = nextId++
       return new Promise<RecordFailure[]>((resolve, reject) => {
         waiting.set(id, { slot, resolve, reject })
-        slot.worker.postMessage({ id, batch }, [batch.data.buffer as ArrayBuffer, batch.offsets.buffer as ArrayBuffer])
+        slot.worker.postMessage({ id, batch }, [batch.data, batch.offsets, batch.cids, batch.cidOffsets].map((a) => a.buffer as ArrayBuffer))
       })
     },
     async close () {

@@ -8,10 +8,11 @@ import { isFindingCode, type FindingCode } from './findings.js'
 
 export interface RecordBatch {
   kinds: string[]
-  /** offsets[i]..offsets[i+1] is record i in `data`; its claimed CID is cids[i]. */
+  /** offsets[i]..offsets[i+1] is record i in `data`; cidOffsets[i]..cidOffsets[i+1] its claimed CID in `cids`. */
   offsets: Uint32Array
   data: Uint8Array
-  cids: Uint8Array[]
+  cidOffsets: Uint32Array
+  cids: Uint8Array
 }
 
 export interface RecordFailure {
@@ -21,13 +22,21 @@ export interface RecordFailure {
 }
 
 export function packBatch (items: Array<{ kind: string, bytes: Uint8Array, cid: CID }>): RecordBatch {
-  const offsets = new Uint32Array(items.length + 1)
+  // Packed into two fresh buffers: a Uint8Array view posted to a worker would copy the whole buffer
+  // behind it (here, the file chunk the CAR reader sliced it from).
+  const [offsets, data] = pack(items.map((i) => i.bytes))
+  const [cidOffsets, cids] = pack(items.map((i) => i.cid.bytes))
+  return { kinds: items.map((i) => i.kind), offsets, data, cidOffsets, cids }
+}
+
+function pack (parts: Uint8Array[]): [Uint32Array, Uint8Array] {
+  const offsets = new Uint32Array(parts.length + 1)
   let total = 0
-  items.forEach((item, i) => { offsets[i] = total; total += item.bytes.length })
-  offsets[items.length] = total
+  parts.forEach((part, i) => { offsets[i] = total; total += part.length })
+  offsets[parts.length] = total
   const data = new Uint8Array(total)
-  items.forEach((item, i) => data.set(item.bytes, offsets[i]))
-  return { kinds: items.map((i) => i.kind), offsets, data, cids: items.map((i) => i.cid.bytes) }
+  parts.forEach((part, i) => data.set(part, offsets[i]))
+  return [offsets, data]
 }
 
 /** Checked as DAG-CBOR only (hash, decode, canonical form): a block of a kind this verifier does not know. */
@@ -37,7 +46,7 @@ export function checkBatch (batch: RecordBatch): RecordFailure[] {
   const failures: RecordFailure[] = []
   for (let i = 0; i < batch.kinds.length; i++) {
     const bytes = batch.data.subarray(batch.offsets[i], batch.offsets[i + 1])
-    const claimed = CID.decode(batch.cids[i] as Uint8Array)
+    const claimed = CID.decode(batch.cids.subarray(batch.cidOffsets[i], batch.cidOffsets[i + 1]))
     if (!cidMatches(claimed, bytes)) {
       failures.push({ index: i, code: 'EXPORT_BLOCK_HASH_MISMATCH', message: `block ${claimed.toString()} does not hash to its CID` })
       continue
