@@ -3,6 +3,7 @@
 import { z } from 'zod'
 import { entryBodies } from '../src/log/entry-kinds.js'
 import { recordKinds } from '../src/records/kinds/index.js'
+import { bodySchemas } from '../src/session/message-types.js'
 
 export function jsonSchemas (): Map<string, unknown> {
   const out = new Map<string, unknown>()
@@ -13,6 +14,9 @@ export function jsonSchemas (): Map<string, unknown> {
   })
   for (const kind of recordKinds.values()) {
     out.set(kind.name, convert(kind.name, kind.schema as z.ZodType, `${kind.description} DAG-JSON form of the record; see protocols/records.md.`))
+  }
+  for (const [type, schema] of Object.entries(bodySchemas)) {
+    out.set(`session-body-${type.toLowerCase()}`, convert(`session-body-${type.toLowerCase()}`, schema as z.ZodType, `The body of a ${type} session message; see protocols/session.md.`))
   }
   for (const [name, schema] of Object.entries(entryBodies)) {
     out.set(`entry-body-${name}`, convert(`entry-body-${name}`, schema, `The body of a "${name}" log entry; see protocols/log.md.`))

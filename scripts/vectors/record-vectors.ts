@@ -3,6 +3,7 @@
 import * as dagJson from '@ipld/dag-json'
 import { buildForkProof } from '../../src/records/kinds/fork-proof.js'
 import { agentCardKind, entryKind, forkProofKind, headKind } from '../../src/records/kinds/index.js'
+import { sessionMessageKind } from '../../src/session/message-kind.js'
 import { signingMessage, signRecord, type SignedRecord } from '../../src/records/record.js'
 import type { RecordKind } from '../../src/records/kind.js'
 import { ALICE, MALLORY, vectorKey } from './keys.js'
@@ -35,6 +36,11 @@ export function recordVectors (): { keys: unknown, records: unknown } {
     v: 1, org: alice.orgId, agent: 'sales', capabilities: ['sell:gpu-hours'], summary: 'GPU hours, billed per hour',
     addresses: ['/ip4/127.0.0.1/tcp/4001'], expires: t0 + 86_400_000, seq: 1
   }, alice)
+  const request = signRecord(sessionMessageKind, {
+    v: 1, type: 'REQUEST', session: 'aaaaaaaaaaaaaaaaaaaaaaaaaa', seq: 1, prev: null,
+    from: { org: alice.orgId, agent: 'procurement' }, to: { org: mallory.orgId, agent: 'sales' }, ts: t0 + 3000,
+    body: { capability: 'sell:gpu-hours', description: '500 GPU hours by Friday' }
+  }, alice)
   const fork = buildForkProof({ kind: 'entry', record: e2.bytes }, { kind: 'entry', record: e2b.bytes })
   return {
     keys: {
@@ -50,7 +56,8 @@ export function recordVectors (): { keys: unknown, records: unknown } {
         describe(headKind, emptyHead, 'head of an empty log'),
         describe(agentCardKind, card, 'an agent card'),
         describe(entryKind, e2b, 'a second, conflicting seq 2 (used by the fork proof below)'),
-        describe(forkProofKind, fork, 'fork proof over the two seq-2 entries: no signature of its own')
+        describe(forkProofKind, fork, 'fork proof over the two seq-2 entries: no signature of its own'),
+        describe(sessionMessageKind, request, 'the first message of a negotiation session: a REQUEST')
       ]
     }
   }

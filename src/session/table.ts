@@ -50,3 +50,19 @@ export const TABLE: Record<Phase, Allowed> = {
   },
   closed: {}
 }
+
+const PHASES: Phase[] = ['negotiating', 'accepted', 'committed', 'fulfilled', 'rejected', 'cancelled', 'closed']
+
+/** The table as markdown, for protocols/session.md (a test keeps the two equal). */
+export function renderTable (types: readonly MessageType[]): string {
+  const lines = ['| phase | ' + types.join(' | ') + ' |', '|---|' + types.map(() => ':-:').join('|') + '|']
+  for (const phase of PHASES) lines.push(`| ${phase} | ` + types.map((t) => (TABLE[phase][t] !== undefined ? '✓' : '')).join(' | ') + ' |')
+  lines.push('', 'Conditions of each ✓:', '')
+  for (const phase of PHASES) {
+    for (const t of types) {
+      const rule = TABLE[phase][t]
+      if (rule !== undefined) lines.push(`- ${phase}, ${t}: ${rule}`)
+    }
+  }
+  return lines.join('\n')
+}
