@@ -19,6 +19,7 @@ import { Log } from './log/log.js'
 import { keepBootstrapped, loadPeerList, sleep } from './net/bootstrap.js'
 import { createPeer, routingTableSize, type Peer } from './net/libp2p.js'
 import { SYNC_PROTOCOL } from './net/protocols.js'
+import { SessionManager } from './session/manager.js'
 import { Sync } from './sync/sync.js'
 import type { AgentCard } from './records/kinds/index.js'
 import type { SignedRecord } from './records/record.js'
@@ -60,6 +61,7 @@ export class AspNode {
     gossip: Gossip
     discovery: Discovery
     sync: Sync
+    sessions: SessionManager
     api?: Api
   }
 
@@ -110,6 +112,10 @@ export class AspNode {
     return this.started.gossip
   }
 
+  get sessions (): SessionManager {
+    return this.started.sessions
+  }
+
   get apiUrl (): string | null {
     return this.parts?.api?.url ?? null
   }
@@ -128,10 +134,12 @@ export class AspNode {
       const gossip = new Gossip(peer, this.config.network, records, heads, log)
       const discovery = new Discovery(peer, cards, this.config, this.clock)
       const sync = new Sync(peer, log, records, this.config, this.dataDir)
+      const sessions = new SessionManager(peer, log, this.key.signer, this.config, this.clock)
       // Handlers are registered before the peer starts, so no early stream finds them missing.
       await discovery.start()
       await sync.start()
-      this.parts = { log, peer, cards, records, heads, gossip, discovery, sync }
+      await sessions.start()
+      this.parts = { log, peer, cards, records, heads, gossip, discovery, sync, sessions }
       await peer.start()
       gossip.start()
       this.shutdown = new AbortController()

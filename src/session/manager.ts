@@ -1,0 +1,255 @@
+// Negotiation sessions over the network (/asp/session/1.0.0). Each message is delivered in its own
+// request and acknowledged only after the receiver verified it, applied it to the session and made
+// it durable in its log; a refusal comes back as a typed error and changes nothing. The sender
+// records its own message only after the acknowledgement, so both logs hold the same transcript.
+// Resending the same message is idempotent, so a sender may retry after a lost connection.
+import { randomBytes } from 'node:crypto'
+import type { PeerId } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { logger } from '@libp2p/logger'
+import { base32 } from 'multiformats/bases/base32'
+import { z } from 'zod'
+import type { Clock } from '../clock.js'
+import type { NodeConfig } from '../config.js'
+import { isAspError } from '../errors.js'
+import type { Log } from '../log/log.js'
+import type { Peer } from '../net/libp2p.js'
+import { NetError, request, serve } from '../net/rpc.js'
+import type { CID } from '../records/codec.js'
+import { verify, type Signer } from '../records/ed25519.js'
+import { decodeRecord, signRecord, type SignedRecord } from '../records/record.js'
+import { apply, open, SessionError } from './machine.js'
+import { sessionMessageKind, type Party, type SessionMessage } from './message-kind.js'
+import type { Body, MessageType } from './message-types.js'
+import { other, type Role, type SessionState } from './state.js'
+
+const log = logger('asp:session')
+
+export const SESSION_PROTOCOL = '/asp/session/1.0.0'
+
+const deliver = z.strictObject({ message: z.custom<Uint8Array>((v) => v instanceof Uint8Array) })
+const ack = z.strictObject({ session: z.string(), seq: z.number().int(), cid: z.string() })
+
+/** Attempts to deliver one message before the sender gives up (each after a short pause). */
+const DELIVERY_ATTEMPTS = 3
+
+export interface SessionEvent {
+  session: string
+  message: SessionMessage
+  cid: CID
+  state: SessionState
+  direction: 'in' | 'out'
+}
+
+interface Entry {
+  state: SessionState
+  messages: Array<SignedRecord<SessionMessage>>
+  /** A message of ours sent and not yet acknowledged: its seq. */
+  pending?: number
+  /** The local human approval after our ESCALATE (not part of the transcript). */
+  approved?: boolean
+}
+
+export interface Outgoing<K extends MessageType = MessageType> {
+  type: K
+  body: Body<K>
+  replyTo?: CID
+  expiresAt?: number
+}
+
+export class SessionManager {
+  private readonly sessions = new Map<string, Entry>()
+  private readonly listeners = new Set<(event: SessionEvent) => void>()
+  private readonly locks = new Map<string, Promise<void>>()
+  private readonly org: string
+
+  constructor (
+    private readonly peer: Peer,
+    private readonly log: Log,
+    private readonly signer: Signer,
+    private readonly config: NodeConfig,
+    private readonly clock: Clock
+  ) {
+    this.org = log.author
+  }
+
+  /** Rebuilds every session from the log, then serves the protocol. */
+  async start (): Promise<void> {
+    for await (const entry of this.log.entries()) {
+      const body = entry.value.body as { kind?: string, record?: CID }
+      if (entry.value.kind !== 'record' || body.kind !== sessionMessageKind.name || body.record === undefined) continue
+      const bytes = await this.log.getBlock(body.record)
+      if (bytes === undefined) continue
+      const message = decodeRecord(sessionMessageKind, bytes, { skipSignatures: true })
+      this.record(message)
+    }
+    await serve(this.peer, SESSION_PROTOCOL, async (body, remote) => this.receive(body, remote), this.config.net)
+  }
+
+  onEvent (listener: (event: SessionEvent) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  state (session: string): SessionState | undefined {
+    return this.sessions.get(session)?.state
+  }
+
+  transcript (session: string): Array<SignedRecord<SessionMessage>> {
+    return [...(this.sessions.get(session)?.messages ?? [])]
+  }
+
+  /** Opens a session with another org's agent by sending its first message. */
+  async open<K extends MessageType> (as: string, to: Party, first: Outgoing<K>): Promise<SessionState> {
+    const id = base32.baseEncode(randomBytes(16))
+    const message = this.sign(id, 1, null, { org: this.org, agent: as }, to, first)
+    const state = open(message.value, message.cid)
+    await this.deliverAndRecord(message)
+    return this.sessions.get(id)?.state ?? state
+  }
+
+  /** Sends the next message of a session as this org's current speaker. */
+  async send<K extends MessageType> (session: string, next: Outgoing<K>): Promise<SessionState> {
+    const entry = this.sessions.get(session)
+    if (entry === undefined) throw new SessionError('SESSION_WRONG_SESSION', `no session ${session}`)
+    const role = this.roleIn(entry.state)
+    if (entry.state.waitingOn === role && entry.approved !== true && next.type !== 'ESCALATE') {
+      throw new SessionError('SESSION_AWAITING_APPROVAL', 'this side escalated the session; a human must approve before it continues')
+    }
+    if (entry.pending !== undefined) throw new SessionError('SESSION_BUSY', 'a message of this side is still being delivered')
+    const s = entry.state
+    const message = this.sign(session, s.seq + 1, s.head, { org: this.org, agent: s.speakers[role] }, { org: s.parties[other(role)].org, agent: s.speakers[other(role)] }, next, Math.max(this.clock.now(), s.lastTs))
+    apply(s, message.value, message.cid, verify) // refuses here, before anything leaves the node
+    entry.pending = message.value.seq
+    try {
+      await this.deliverAndRecord(message)
+    } finally {
+      entry.pending = undefined
+    }
+    if (next.type === 'ESCALATE') entry.approved = false
+    return this.sessions.get(session)?.state as SessionState
+  }
+
+  /** The escalating side's human decided: approval lets its agent continue. */
+  approve (session: string): void {
+    const entry = this.sessions.get(session)
+    if (entry === undefined) throw new SessionError('SESSION_WRONG_SESSION', `no session ${session}`)
+    entry.approved = true
+  }
+
+  private sign (id: string, seq: number, prev: CID | null, from: Party, to: Party, next: Outgoing, ts = this.clock.now()): SignedRecord<SessionMessage> {
+    return signRecord(sessionMessageKind, {
+      v: 1,
+      type: next.type,
+      session: id,
+      seq,
+      prev,
+      from,
+      to,
+      ts,
+      ...(next.replyTo !== undefined ? { replyTo: next.replyTo } : {}),
+      ...(next.expiresAt !== undefined ? { expiresAt: next.expiresAt } : {}),
+      body: next.body
+    }, this.signer)
+  }
+
+  private async deliverAndRecord (message: SignedRecord<SessionMessage>): Promise<void> {
+    const remote = peerIdFromString(message.value.to.org)
+    for (let attempt = 1; attempt <= DELIVERY_ATTEMPTS; attempt++) {
+      try {
+        const answer = ack.safeParse(await request(this.peer, remote, SESSION_PROTOCOL, { message: message.bytes }, this.config.net))
+        if (!answer.success || answer.data.cid !== message.cid.toString()) throw new NetError('NET_FRAME_INVALID', 'the peer acknowledged something else')
+        break
+      } catch (err) {
+        if (err instanceof NetError && err.code === 'NET_REMOTE_ERROR') {
+          const code = String(err.details.remoteCode)
+          throw new SessionError(code.startsWith('SESSION_') ? code as never : 'SESSION_REFUSED', err.message)
+        }
+        if (attempt === DELIVERY_ATTEMPTS) throw err
+        await new Promise((resolve) => setTimeout(resolve, 100 * attempt))
+      }
+    }
+    await this.withLock(message.value.session, async () => this.persist(message, 'out'))
+  }
+
+  private async receive (body: unknown, remote: PeerId): Promise<unknown> {
+    const parsed = deliver.safeParse(body)
+    if (!parsed.success) throw new NetError('NET_REQUEST_INVALID', 'a session request is {message}')
+    let message: SignedRecord<SessionMessage>
+    try {
+      message = decodeRecord(sessionMessageKind, parsed.data.message)
+    } catch (err) {
+      throw isAspError(err) ? err : new NetError('NET_REQUEST_INVALID', (err as Error).message)
+    }
+    const m = message.value
+    if (m.from.org !== remote.toString()) throw new SessionError('SESSION_WRONG_PEER', 'the message is not signed by the peer that sent it')
+    if (m.to.org !== this.org) throw new SessionError('SESSION_WRONG_PARTY', 'the message is addressed to another org')
+    return this.withLock(m.session, async () => this.accept(message))
+  }
+
+  private async accept (message: SignedRecord<SessionMessage>): Promise<unknown> {
+    const m = message.value
+    const entry = this.sessions.get(m.session)
+    const known = entry?.messages[m.seq - 1]
+    if (known !== undefined && known.cid.equals(message.cid)) return this.ackOf(message) // a resend: deliver once
+    if (entry === undefined) {
+      if (this.openSessionsWith(m.from.org) >= this.config.net.maxStreamsPerPeer * 8) throw new SessionError('SESSION_LIMIT', 'too many open sessions with this org')
+      open(m, message.cid)
+    } else {
+      // Both sides sent the same seq at once: the initiator's message wins, the other is refused.
+      if (entry.pending === m.seq && this.roleIn(entry.state) === 'initiator') throw new SessionError('SESSION_CONFLICT', 'the initiator\'s message at this seq goes first')
+      apply(entry.state, m, message.cid, verify)
+    }
+    await this.persist(message, 'in')
+    return this.ackOf(message)
+  }
+
+  /** Runs `task` after every earlier task of the same session: one message at a time per session. */
+  private async withLock<T> (session: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.locks.get(session) ?? Promise.resolve()
+    const run = previous.then(task, task)
+    const settled = run.then(() => {}, () => {})
+    this.locks.set(session, settled)
+    try {
+      return await run
+    } finally {
+      if (this.locks.get(session) === settled) this.locks.delete(session)
+    }
+  }
+
+  private ackOf (message: SignedRecord<SessionMessage>): z.infer<typeof ack> {
+    return { session: message.value.session, seq: message.value.seq, cid: message.cid.toString() }
+  }
+
+  private async persist (message: SignedRecord<SessionMessage>, direction: 'in' | 'out'): Promise<void> {
+    await this.log.append('record', { kind: sessionMessageKind.name, record: message.cid }, [message])
+    const state = this.record(message)
+    log('session %s: %s %s seq %d, now %s', message.value.session, direction, message.value.type, message.value.seq, state.phase)
+    for (const listener of this.listeners) listener({ session: message.value.session, message: message.value, cid: message.cid, state, direction })
+  }
+
+  /** Applies a message already checked and durable to the in-memory session. */
+  private record (message: SignedRecord<SessionMessage>): SessionState {
+    const entry = this.sessions.get(message.value.session)
+    if (entry === undefined) {
+      const state = open(message.value, message.cid)
+      this.sessions.set(message.value.session, { state, messages: [message] })
+      return state
+    }
+    entry.state = apply(entry.state, message.value, message.cid, verify)
+    entry.messages.push(message)
+    return entry.state
+  }
+
+  private roleIn (state: SessionState): Role {
+    return state.parties.initiator.org === this.org ? 'initiator' : 'responder'
+  }
+
+  private openSessionsWith (org: string): number {
+    let n = 0
+    for (const { state } of this.sessions.values()) {
+      if (state.phase !== 'closed' && (state.parties.initiator.org === org || state.parties.responder.org === org)) n++
+    }
+    return n
+  }
+}
