@@ -27,8 +27,12 @@ export class SessionError extends AspError<SessionErrorCode> {
 
 export type VerifyFn = (publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array) => boolean
 
-/** The signing domain of a COMMIT signature over an agreement's canonical bytes. */
-export const COMMITMENT_DOMAIN = 'agreement'
+/**
+ * The signing domain of a COMMIT signature over an agreement's canonical bytes: the name of the
+ * commitment record kind, whose unsigned value is the agreement, so the two COMMIT signatures are
+ * the commitment record's signatures as they stand.
+ */
+export const COMMITMENT_DOMAIN = 'commitment'
 
 const refuse = (code: SessionErrorCode, message: string): never => { throw new SessionError(code, message) }
 

@@ -17,7 +17,8 @@ import type { Peer } from '../net/libp2p.js'
 import { NetError, request, serve } from '../net/rpc.js'
 import type { CID } from '../records/codec.js'
 import { verify, type Signer } from '../records/ed25519.js'
-import { decodeRecord, signRecord, type SignedRecord } from '../records/record.js'
+import { decodeRecord, encodeRecord, signRecord, type SignedRecord } from '../records/record.js'
+import { commitmentKind, commitmentOf } from './commitment-kind.js'
 import { apply, open, SessionError } from './machine.js'
 import { sessionMessageKind, type Party, type SessionMessage } from './message-kind.js'
 import type { Body, MessageType } from './message-types.js'
@@ -93,6 +94,13 @@ export class SessionManager {
 
   state (session: string): SessionState | undefined {
     return this.sessions.get(session)?.state
+  }
+
+  /** The dual-signed commitment of a committed session, as stored in the log. */
+  commitment (session: string): SignedRecord<unknown> | undefined {
+    const state = this.state(session)
+    if (state === undefined || state.agreement === null || state.commits.initiator === undefined || state.commits.responder === undefined) return undefined
+    return encodeRecord(commitmentKind, commitmentOf(state.agreement.value, state.commits as { initiator: Uint8Array, responder: Uint8Array }))
   }
 
   transcript (session: string): Array<SignedRecord<SessionMessage>> {
@@ -224,6 +232,11 @@ export class SessionManager {
   private async persist (message: SignedRecord<SessionMessage>, direction: 'in' | 'out'): Promise<void> {
     await this.log.append('record', { kind: sessionMessageKind.name, record: message.cid }, [message])
     const state = this.record(message)
+    if (message.value.type === 'COMMIT' && state.phase === 'committed' && state.agreement !== null) {
+      // Both signatures exist: the commitment, identical on both sides, goes into both logs.
+      const commitment = encodeRecord(commitmentKind, commitmentOf(state.agreement.value, state.commits as { initiator: Uint8Array, responder: Uint8Array }))
+      await this.log.append('record', { kind: commitmentKind.name, record: commitment.cid }, [commitment])
+    }
     log('session %s: %s %s seq %d, now %s', message.value.session, direction, message.value.type, message.value.seq, state.phase)
     for (const listener of this.listeners) listener({ session: message.value.session, message: message.value, cid: message.cid, state, direction })
   }

@@ -3,7 +3,8 @@ import { join } from 'node:path'
 import { verifyExports } from '../../src/audit/verify.js'
 import { exportLog } from '../../src/log/export.js'
 import { request, type NetError } from '../../src/net/rpc.js'
-import { signRecord } from '../../src/records/record.js'
+import { decodeRecord, signRecord } from '../../src/records/record.js'
+import { commitmentKind } from '../../src/session/commitment-kind.js'
 import { domainSeparated } from '../../src/records/record.js'
 import { agreementId } from '../../src/session/agreement.js'
 import { COMMITMENT_DOMAIN, SessionError } from '../../src/session/machine.js'
@@ -51,6 +52,11 @@ describe('negotiation sessions between two real nodes (/asp/session/1.0.0)', fun
     await seller.sessions.send(id, { type: 'COMMIT', body: commit(seller, id) })
     s = await buyer.sessions.send(id, { type: 'COMMIT', body: commit(buyer, id) })
     assert.equal(s.phase, 'committed')
+    // The same dual-signed commitment, in both logs, and it verifies as a record.
+    const commitment = buyer.sessions.commitment(id)!
+    assert.equal(commitment.cid.toString(), seller.sessions.commitment(id)?.cid.toString())
+    for (const node of [buyer, seller]) assert.deepEqual(Buffer.from(await node.log.getBlock(commitment.cid) ?? []), Buffer.from(commitment.bytes))
+    assert.doesNotThrow(() => decodeRecord(commitmentKind, commitment.bytes))
     await buyer.sessions.send(id, { type: 'CONFIRM', body: { obligation: 'deliver' } })
     await seller.sessions.send(id, { type: 'CONFIRM', body: { obligation: 'pay' } })
     s = await seller.sessions.send(id, { type: 'CLOSE', body: {} })
@@ -63,7 +69,7 @@ describe('negotiation sessions between two real nodes (/asp/session/1.0.0)', fun
       await exportLog(node.log, file)
       const report = await verifyExports([file])
       assert.equal(report.ok, true, JSON.stringify(report.first))
-      assert.equal(report.files[0]?.recordsChecked, 11)
+      assert.equal(report.files[0]?.recordsChecked, 12, 'eleven messages and the commitment')
     }
   })
 

@@ -6,9 +6,10 @@ import { entryKind, entrySchema } from './entry.js'
 import { forkProofKind } from './fork-proof.js'
 import { headKind } from './head.js'
 import { sessionMessageKind } from '../../session/message-kind.js'
+import { commitmentKind } from '../../session/commitment-kind.js'
 
 export const recordKinds: ReadonlyMap<string, RecordKind<unknown>> = new Map<string, RecordKind<unknown>>(
-  ([entryKind, headKind, forkProofKind, agentCardKind, sessionMessageKind] as Array<RecordKind<never>>).map((k) => [k.name, k as RecordKind<unknown>])
+  ([entryKind, headKind, forkProofKind, agentCardKind, sessionMessageKind, commitmentKind] as Array<RecordKind<never>>).map((k) => [k.name, k as RecordKind<unknown>])
 )
 
 export function recordKind (name: string): RecordKind<unknown> {
