@@ -4,12 +4,9 @@
 // publish-to-all-received latency, DHT findProviders plus card fetch, and RSS per node.
 import '../src/polyfill.js'
 import { execFileSync } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { TopicValidatorFn } from '@libp2p/gossipsub'
-import type { Stream } from '@libp2p/interface'
-import { lpStream } from '@libp2p/utils'
 import { defaultConfig, type NodeConfig } from '../src/config.js'
 import { initDataDir } from '../src/datadir.js'
 import { routingTableSize } from '../src/net/libp2p.js'
@@ -19,7 +16,9 @@ import type { AspNode } from '../src/node.js'
 import { agentCardKind, type AgentCard } from '../src/records/kinds/index.js'
 import { signRecord, type SignedRecord } from '../src/records/record.js'
 import { eventually, startNetwork, type TestNetwork } from '../test/helpers/network.js'
+import { rawRoundTrips } from './bench/raw-stream.js'
 import { print, type Row } from './bench/report.js'
+import { percentile, summary } from './bench/stats.js'
 
 const { values } = parseArgs({ options: { json: { type: 'boolean' }, nodes: { type: 'string', default: '10' }, rounds: { type: 'string' } } })
 const json = values.json === true
@@ -33,7 +32,6 @@ const RAW_WARMUP = 200
 const RAW_TRIPS = 2000
 const RPC_WARMUP = 50
 const RPC_REQUESTS = 500
-const ECHO_PROTOCOL = '/asp-bench/echo/1.0.0'
 const CAPABILITY = 'sell:bench-gpu-hours'
 const TOPIC = topicFor('devnet', 'agent-card')
 const GOSSIP_TIMEOUT_MS = 10_000
@@ -63,58 +61,12 @@ function meshPeers (node: AspNode): number {
   return (node.peer.services.pubsub as unknown as { getMeshPeers: (topic: string) => string[] }).getMeshPeers(TOPIC).length
 }
 
-/** Nearest-rank percentile of unsorted samples. */
-function percentile (samples: number[], p: number): number {
-  if (samples.length === 0) return NaN
-  const sorted = [...samples].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN
-}
-
-function summary (samples: number[]): { p50: number, p99: number, min: number, max: number, n: number } {
-  return { p50: percentile(samples, 50), p99: percentile(samples, 99), min: Math.min(...samples), max: Math.max(...samples), n: samples.length }
-}
-
 async function withTimeout<T> (what: string, ms: number, work: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined
   try {
     return await Promise.race([work, new Promise<never>((_resolve, reject) => { timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms) })])
   } finally {
     clearTimeout(timer)
-  }
-}
-
-/** Round trips of a 64-byte payload on one already-open stream, each in µs. */
-async function rawRoundTrips (client: AspNode, server: AspNode): Promise<number[]> {
-  await server.peer.handle(ECHO_PROTOCOL, async (stream: Stream) => {
-    const lp = lpStream(stream)
-    try {
-      for (;;) await lp.write(await lp.read())
-    } catch {
-      // EOF (the client closed its side) or a reset: the run is over.
-    }
-    await stream.close().catch(() => {})
-  }, { maxInboundStreams: 2, maxOutboundStreams: 2 })
-  const signal = AbortSignal.timeout(60_000)
-  const stream = await client.peer.dialProtocol(server.peerId, ECHO_PROTOCOL, { signal })
-  try {
-    const lp = lpStream(stream)
-    const payload = randomBytes(64)
-    const trips: number[] = []
-    for (let i = 0; i < RAW_WARMUP + RAW_TRIPS; i++) {
-      const t = performance.now()
-      await lp.write(payload, { signal })
-      const echo = await lp.read({ signal })
-      const dt = performance.now() - t
-      if (echo.byteLength !== payload.length) throw new Error(`the echo has ${echo.byteLength} bytes, not ${payload.length}`)
-      if (i >= RAW_WARMUP) trips.push(dt * 1000)
-    }
-    await stream.close({ signal })
-    return trips
-  } catch (err) {
-    stream.abort(err as Error)
-    throw err
-  } finally {
-    await server.peer.unhandle(ECHO_PROTOCOL)
   }
 }
 
@@ -276,7 +228,7 @@ try {
 
   // 1. Raw libp2p round trip on an open stream: the baseline.
   progress(`raw libp2p round trips: ${RAW_WARMUP} warm-up, ${RAW_TRIPS} timed, 64 bytes, one open stream node 0 -> node 1`)
-  const raw = summary(await withTimeout('raw round trips', 120_000, rawRoundTrips(hub, second)))
+  const raw = summary(await withTimeout('raw round trips', 120_000, rawRoundTrips(hub, second, RAW_WARMUP, RAW_TRIPS)))
 
   // Cards for the DHT part (and for node 1 to serve over /asp/card/1.0.0): publishCard signs, gossips
   // and provides. The advertisers are nodes 1..3 (fewer on small networks); the others search.

@@ -59,7 +59,8 @@ export async function request (peer: Peer, remote: PeerId | Multiaddr, protocol:
   const signal = options.signal === undefined ? AbortSignal.timeout(limits.readTimeoutMs) : AbortSignal.any([options.signal, AbortSignal.timeout(limits.readTimeoutMs)])
   let stream: Stream
   try {
-    stream = await peer.dialProtocol(remote, protocol, { signal })
+    // Optimistic protocol selection: the request goes out with the protocol proposal, saving a round trip.
+    stream = await peer.dialProtocol(remote, protocol, { signal, negotiateFully: false })
   } catch (err) {
     throw new NetError(signal.aborted ? 'NET_TIMEOUT' : 'NET_UNREACHABLE', `cannot open ${protocol}: ${(err as Error).message}`, {}, { cause: err })
   }
