@@ -82,8 +82,11 @@ export class SessionManager {
       const bytes = await this.log.getBlock(body.record)
       if (bytes === undefined) continue
       const message = decodeRecord(sessionMessageKind, bytes, { skipSignatures: true })
-      this.record(message)
+      const known = this.sessions.get(message.value.session)
+      this.remember(message, known === undefined ? open(message.value, message.cid) : apply(known.state, message.value, message.cid, verify))
     }
+    // A crash between a COMMIT and its commitment leaves the commitment to write now.
+    for (const { state } of this.sessions.values()) await this.recordCommitment(state)
     await serve(this.peer, SESSION_PROTOCOL, async (body, remote) => this.receive(body, remote), this.config.net)
   }
 
@@ -111,31 +114,43 @@ export class SessionManager {
   async open<K extends MessageType> (as: string, to: Party, first: Outgoing<K>): Promise<SessionState> {
     const id = base32.baseEncode(randomBytes(16))
     const message = this.sign(id, 1, null, { org: this.org, agent: as }, to, first)
-    const state = open(message.value, message.cid)
-    await this.deliverAndRecord(message)
-    return this.sessions.get(id)?.state ?? state
+    open(message.value, message.cid) // refuses here, before anything leaves the node
+    await this.deliver(message)
+    return this.withLock(id, async () => this.persist(message, 'out'))
   }
 
-  /** Sends the next message of a session as this org's current speaker. */
+  /**
+   * Sends the next message of a session as this org's current speaker. The message is built and
+   * checked under the session's lock (so it is built on every message already recorded), delivered
+   * without it, and recorded under it again once acknowledged.
+   */
   async send<K extends MessageType> (session: string, next: Outgoing<K>): Promise<SessionState> {
     const entry = this.sessions.get(session)
     if (entry === undefined) throw new SessionError('SESSION_WRONG_SESSION', `no session ${session}`)
-    const role = this.roleIn(entry.state)
-    if (entry.state.waitingOn === role && entry.approved !== true && next.type !== 'ESCALATE') {
-      throw new SessionError('SESSION_AWAITING_APPROVAL', 'this side escalated the session; a human must approve before it continues')
-    }
-    if (entry.pending !== undefined) throw new SessionError('SESSION_BUSY', 'a message of this side is still being delivered')
-    const s = entry.state
-    const message = this.sign(session, s.seq + 1, s.head, { org: this.org, agent: s.speakers[role] }, { org: s.parties[other(role)].org, agent: s.speakers[other(role)] }, next, Math.max(this.clock.now(), s.lastTs))
-    apply(s, message.value, message.cid, verify) // refuses here, before anything leaves the node
-    entry.pending = message.value.seq
+    const message = await this.withLock(session, async () => {
+      const s = entry.state
+      const role = this.roleIn(s)
+      if (s.waitingOn === role && entry.approved !== true && next.type !== 'ESCALATE') {
+        throw new SessionError('SESSION_AWAITING_APPROVAL', 'this side escalated the session; a human must approve before it continues')
+      }
+      if (entry.pending !== undefined) throw new SessionError('SESSION_BUSY', 'a message of this side is still being delivered')
+      const built = this.sign(session, s.seq + 1, s.head, { org: this.org, agent: s.speakers[role] }, { org: s.parties[other(role)].org, agent: s.speakers[other(role)] }, next, Math.max(this.clock.now(), s.lastTs))
+      apply(s, built.value, built.cid, verify) // refuses here, before anything leaves the node
+      entry.pending = built.value.seq
+      return built
+    })
     try {
-      await this.deliverAndRecord(message)
-    } finally {
+      await this.deliver(message)
+    } catch (err) {
       entry.pending = undefined
+      throw err
     }
+    const state = await this.withLock(session, async () => {
+      entry.pending = undefined
+      return this.persist(message, 'out')
+    })
     if (next.type === 'ESCALATE') entry.approved = false
-    return this.sessions.get(session)?.state as SessionState
+    return state
   }
 
   /** The escalating side's human decided: approval lets its agent continue. */
@@ -161,7 +176,7 @@ export class SessionManager {
     }, this.signer)
   }
 
-  private async deliverAndRecord (message: SignedRecord<SessionMessage>): Promise<void> {
+  private async deliver (message: SignedRecord<SessionMessage>): Promise<void> {
     const remote = peerIdFromString(message.value.to.org)
     for (let attempt = 1; attempt <= DELIVERY_ATTEMPTS; attempt++) {
       try {
@@ -177,7 +192,6 @@ export class SessionManager {
         await new Promise((resolve) => setTimeout(resolve, 100 * attempt))
       }
     }
-    await this.withLock(message.value.session, async () => this.persist(message, 'out'))
   }
 
   private async receive (body: unknown, remote: PeerId): Promise<unknown> {
@@ -229,29 +243,36 @@ export class SessionManager {
     return { session: message.value.session, seq: message.value.seq, cid: message.cid.toString() }
   }
 
-  private async persist (message: SignedRecord<SessionMessage>, direction: 'in' | 'out'): Promise<void> {
+  /**
+   * Records a checked message: the next state is computed first (a refusal leaves the log alone),
+   * then the message is made durable, then the session moves on. Called under the session's lock.
+   */
+  private async persist (message: SignedRecord<SessionMessage>, direction: 'in' | 'out'): Promise<SessionState> {
+    const entry = this.sessions.get(message.value.session)
+    const state = entry === undefined ? open(message.value, message.cid) : apply(entry.state, message.value, message.cid, verify)
     await this.log.append('record', { kind: sessionMessageKind.name, record: message.cid }, [message])
-    const state = this.record(message)
-    if (message.value.type === 'COMMIT' && state.phase === 'committed' && state.agreement !== null) {
-      // Both signatures exist: the commitment, identical on both sides, goes into both logs.
-      const commitment = encodeRecord(commitmentKind, commitmentOf(state.agreement.value, state.commits as { initiator: Uint8Array, responder: Uint8Array }))
-      await this.log.append('record', { kind: commitmentKind.name, record: commitment.cid }, [commitment])
-    }
+    this.remember(message, state)
+    await this.recordCommitment(state)
     log('session %s: %s %s seq %d, now %s', message.value.session, direction, message.value.type, message.value.seq, state.phase)
     for (const listener of this.listeners) listener({ session: message.value.session, message: message.value, cid: message.cid, state, direction })
+    return state
   }
 
-  /** Applies a message already checked and durable to the in-memory session. */
-  private record (message: SignedRecord<SessionMessage>): SessionState {
+  /** Once both signatures exist, the commitment, identical on both sides, goes into the log (once). */
+  private async recordCommitment (state: SessionState): Promise<void> {
+    if (state.phase === 'accepted' || state.agreement === null) return
+    const commitment = this.commitment(state.id)
+    if (commitment === undefined || await this.log.getBlock(commitment.cid) !== undefined) return
+    await this.log.append('record', { kind: commitmentKind.name, record: commitment.cid }, [commitment])
+  }
+
+  private remember (message: SignedRecord<SessionMessage>, state: SessionState): void {
     const entry = this.sessions.get(message.value.session)
-    if (entry === undefined) {
-      const state = open(message.value, message.cid)
-      this.sessions.set(message.value.session, { state, messages: [message] })
-      return state
+    if (entry === undefined) this.sessions.set(message.value.session, { state, messages: [message] })
+    else {
+      entry.state = state
+      entry.messages.push(message)
     }
-    entry.state = apply(entry.state, message.value, message.cid, verify)
-    entry.messages.push(message)
-    return entry.state
   }
 
   private roleIn (state: SessionState): Role {

@@ -95,6 +95,21 @@ describe('negotiation sessions between two real nodes (/asp/session/1.0.0)', fun
     assert.equal(seller.sessions.transcript(s.id).length, 1)
   })
 
+  it('both sides sending at the same seq: the initiator\'s message wins, and the transcripts stay equal', async () => {
+    const s = await buyer.sessions.open('procurement', { org: seller.key.orgId, agent: 'sales' }, { type: 'QUERY', body: { question: 'race?' } })
+    for (let round = 0; round < 10; round++) {
+      const results = await Promise.allSettled([
+        buyer.sessions.send(s.id, { type: 'INFORM', body: { text: `buyer ${round}` } }),
+        seller.sessions.send(s.id, { type: 'INFORM', body: { text: `seller ${round}` } })
+      ])
+      assert.ok(results.some((r) => r.status === 'fulfilled'), 'at least one message goes through')
+      for (const r of results) {
+        if (r.status === 'rejected') assert.ok(['SESSION_CONFLICT', 'SESSION_SEQ', 'SESSION_PREV'].includes((r.reason as SessionError).code), String(r.reason))
+      }
+      assert.deepEqual(cids(buyer.sessions, s.id), cids(seller.sessions, s.id))
+    }
+  })
+
   it('ESCALATE blocks the escalating side until its human approves; DELEGATE changes the speaker', async () => {
     const s = await buyer.sessions.open('procurement', { org: seller.key.orgId, agent: 'sales' }, { type: 'REQUEST', body: { capability: 'sell:gpu-hours', description: 'big order' } })
     await buyer.sessions.send(s.id, { type: 'ESCALATE', body: { reason: 'over the approval threshold' } })
