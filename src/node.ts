@@ -20,6 +20,13 @@ import { keepBootstrapped, loadPeerList, sleep } from './net/bootstrap.js'
 import { createPeer, routingTableSize, type Peer } from './net/libp2p.js'
 import { SYNC_PROTOCOL } from './net/protocols.js'
 import { SessionManager } from './session/manager.js'
+import { Consequences } from './commitments/consequences.js'
+import { Arbiter, type VoteApproval } from './disputes/arbiter.js'
+import { serveEvidence } from './disputes/evidence-protocol.js'
+import { Watchdog } from './disputes/watchdog.js'
+import { recordsIn } from './log/records-in-log.js'
+import { NodeReputation } from './reputation/node-view.js'
+import { PUBLIC_KINDS } from './gossip/public-records.js'
 import { Sync } from './sync/sync.js'
 import type { AgentCard } from './records/kinds/index.js'
 import type { SignedRecord } from './records/record.js'
@@ -33,6 +40,8 @@ export interface NodeOptions {
   config?: (config: NodeConfig) => void
   /** Start the local HTTP API. @default true */
   api?: boolean
+  /** As an arbiter with arbiter.humanApproval set: asked before each vote is signed. */
+  approveVote?: VoteApproval
 }
 
 export interface NodeStatus {
@@ -62,6 +71,10 @@ export class AspNode {
     discovery: Discovery
     sync: Sync
     sessions: SessionManager
+    consequences: Consequences
+    reputation: NodeReputation
+    watchdog: Watchdog
+    arbiter: Arbiter
     api?: Api
   }
 
@@ -116,6 +129,22 @@ export class AspNode {
     return this.started.sessions
   }
 
+  get consequences (): Consequences {
+    return this.started.consequences
+  }
+
+  get reputation (): NodeReputation {
+    return this.started.reputation
+  }
+
+  get watchdog (): Watchdog {
+    return this.started.watchdog
+  }
+
+  get arbiter (): Arbiter {
+    return this.started.arbiter
+  }
+
   get apiUrl (): string | null {
     return this.parts?.api?.url ?? null
   }
@@ -135,13 +164,20 @@ export class AspNode {
       const discovery = new Discovery(peer, cards, this.config, this.clock)
       const sync = new Sync(peer, log, records, this.config, this.dataDir)
       const sessions = new SessionManager(peer, log, this.key.signer, this.config, this.clock)
+      const consequences = new Consequences(log, records, gossip, sessions, this.key.signer, this.config, this.clock)
+      const reputation = await this.loadReputation(log, records)
+      const watchdog = new Watchdog(consequences, log.author, this.clock, this.config.disputes.graceMs)
+      const arbiter = new Arbiter(consequences, peer, this.key.signer, log.author, this.config, this.clock, this.options.approveVote)
+      await consequences.load()
       // Handlers are registered before the peer starts, so no early stream finds them missing.
       await discovery.start()
       await sync.start()
       await sessions.start()
-      this.parts = { log, peer, cards, records, heads, gossip, discovery, sync, sessions }
+      await serveEvidence(peer, consequences, sessions, this.config)
+      this.parts = { log, peer, cards, records, heads, gossip, discovery, sync, sessions, consequences, reputation, watchdog, arbiter }
       await peer.start()
       gossip.start()
+      await consequences.start()
       this.shutdown = new AbortController()
       const signal = this.shutdown.signal
       peer.addEventListener('peer:identify', (event) => {
@@ -151,8 +187,11 @@ export class AspNode {
         keepBootstrapped(peer, peerList, this.config.net.bootstrapIntervalMs, signal),
         this.every(this.config.gossip.headIntervalMs, signal, async () => gossip.publishHead()),
         this.every(this.config.dht.reprovideIntervalMs, signal, async () => discovery.advertise(signal)),
-        this.every(this.config.sync.intervalMs, signal, async () => { for (const p of peer.getPeers()) this.runSync(p, signal) })
+        this.every(this.config.sync.intervalMs, signal, async () => { for (const p of peer.getPeers()) this.runSync(p, signal) }),
+        this.every(this.config.disputes.watchdogIntervalMs, signal, async () => { await watchdog.check() }),
+        ...(this.config.arbiter.enabled ? [this.every(this.config.disputes.watchdogIntervalMs, signal, async () => { await arbiter.check(signal) })] : [])
       ]
+      if (this.config.arbiter.enabled) await this.advertiseArbiter()
       if (this.options.api !== false) {
         const api = await startApi({ host: this.config.api.host, port: this.config.api.port, operatorToken: await readOperatorToken(this.dataDir) },
           (app) => registerOperatorRoutes(app, this))
@@ -226,6 +265,28 @@ export class AspNode {
 
   async syncWith (peerId: PeerId, signal?: AbortSignal): Promise<number> {
     return this.started.sync.syncWith(peerId, signal)
+  }
+
+  /** The reputation view over every record in the log, kept current as records are stored. */
+  private async loadReputation (log: Log, records: PublicRecords): Promise<NodeReputation> {
+    const reputation = new NodeReputation(log.author, this.config.reputation, this.clock)
+    const add = (kind: string, record: SignedRecord<unknown>): void => {
+      try {
+        reputation.add(kind, record)
+      } catch (err) {
+        // A record the reputation module cannot place (e.g. two attestations of one commitment that differ) is left out and reported.
+        trace.error('reputation: %s %s left out: %s', kind, record.cid, (err as Error).message)
+      }
+    }
+    for await (const { kind, record } of recordsIn(log, new Set(PUBLIC_KINDS))) add(kind, record)
+    records.onAccepted(add)
+    return reputation
+  }
+
+  /** An arbiter says so in a card, so that parties can find arbiters by the "arbiter" capability. */
+  private async advertiseArbiter (): Promise<void> {
+    if (this.currentCards().some((c) => c.value.capabilities.includes('arbiter'))) return
+    await this.publishCard({ agent: 'arbiter', capabilities: ['arbiter'], summary: 'Rules on disputes of commitments that name this org as arbiter.', ttlMs: 365 * 86_400_000 })
   }
 
   private runSync (peerId: PeerId, signal: AbortSignal): void {
