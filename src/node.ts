@@ -7,6 +7,7 @@ import type { PeerId } from '@libp2p/interface'
 import { logger } from '@libp2p/logger'
 import { startApi, type Api } from './api/server.js'
 import { registerOperatorRoutes } from './api/operator-routes.js'
+import { registerConsequenceRoutes } from './api/consequence-routes.js'
 import { systemClock, type Clock } from './clock.js'
 import { loadConfig, type NodeConfig } from './config.js'
 import { API_FILE, loadOrgKey, logPath, readOperatorToken, type OrgKey } from './datadir.js'
@@ -24,9 +25,8 @@ import { Consequences } from './commitments/consequences.js'
 import { Arbiter, type VoteApproval } from './disputes/arbiter.js'
 import { serveEvidence } from './disputes/evidence-protocol.js'
 import { Watchdog } from './disputes/watchdog.js'
-import { recordsIn } from './log/records-in-log.js'
-import { NodeReputation } from './reputation/node-view.js'
-import { PUBLIC_KINDS } from './gossip/public-records.js'
+import type { NodeReputation } from './reputation/node-view.js'
+import { reputationFromLog } from './reputation/load.js'
 import { Sync } from './sync/sync.js'
 import type { AgentCard } from './records/kinds/index.js'
 import type { SignedRecord } from './records/record.js'
@@ -194,7 +194,7 @@ export class AspNode {
       if (this.config.arbiter.enabled) await this.advertiseArbiter()
       if (this.options.api !== false) {
         const api = await startApi({ host: this.config.api.host, port: this.config.api.port, operatorToken: await readOperatorToken(this.dataDir) },
-          (app) => registerOperatorRoutes(app, this))
+          (app) => { registerOperatorRoutes(app, this); registerConsequenceRoutes(app, this) })
         this.parts.api = api
         await writeFile(join(this.dataDir, API_FILE), JSON.stringify({ url: api.url, pid: process.pid, peerId: peer.peerId.toString() }) + '\n', { mode: 0o600 })
       }
@@ -269,16 +269,8 @@ export class AspNode {
 
   /** The reputation view over every record in the log, kept current as records are stored. */
   private async loadReputation (log: Log, records: PublicRecords): Promise<NodeReputation> {
-    const reputation = new NodeReputation(log.author, this.config.reputation, this.clock)
-    const add = (kind: string, record: SignedRecord<unknown>): void => {
-      try {
-        reputation.add(kind, record)
-      } catch (err) {
-        // A record the reputation module cannot place (e.g. two attestations of one commitment that differ) is left out and reported.
-        trace.error('reputation: %s %s left out: %s', kind, record.cid, (err as Error).message)
-      }
-    }
-    for await (const { kind, record } of recordsIn(log, new Set(PUBLIC_KINDS))) add(kind, record)
+    const { reputation, add } = await reputationFromLog(log, this.config.reputation, this.clock,
+      (kind, record, err) => trace.error('reputation: %s %s left out: %s', kind, record.cid, err.message))
     records.onAccepted(add)
     return reputation
   }

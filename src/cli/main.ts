@@ -15,6 +15,7 @@ commands:
   discover  find the organizations that advertise a capability
   card      publish this organization's agent cards
   log       export, import, inspect or annotate a node's log
+  reputation  this organization's view of the others' reputation
   verify    check exported logs offline (no node, no network)
 
 "asp <command> --help" describes each command.`
@@ -26,6 +27,7 @@ const commands: Record<string, () => Promise<{ run: (argv: string[]) => Promise<
   discover: async () => import('./commands/discover.js'),
   card: async () => import('./commands/card.js'),
   log: async () => import('./commands/log.js'),
+  reputation: async () => import('./commands/reputation.js'),
   verify: async () => import('./commands/verify.js')
 }
 

@@ -3,6 +3,13 @@ import { join } from 'node:path'
 import { verifyExports } from '../../src/audit/verify.js'
 import { attestationKind } from '../../src/commitments/attestation-kind.js'
 import { receiptKind } from '../../src/commitments/receipt-kind.js'
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+import { ManualClock } from '../../src/clock.js'
+import { PUBLIC_KINDS } from '../../src/gossip/public-records.js'
+import { recordsIn } from '../../src/log/records-in-log.js'
+import { NodeReputation } from '../../src/reputation/node-view.js'
+import { cliPath } from '../helpers/paths.js'
 import { exportLog } from '../../src/log/export.js'
 import { parseCid } from '../../src/records/codec.js'
 import { disputeKind, type Dispute } from '../../src/disputes/dispute-kind.js'
@@ -17,6 +24,7 @@ import { testSigner } from '../helpers/keys.js'
 import { eventually, startNetwork, type TestNetwork } from '../helpers/network.js'
 
 // Node 0 bootstraps the others; it is an arbiter that stays up, so restarted nodes find the network.
+const exec = promisify(execFile)
 const BUYER = 1
 const VENDOR_A = 2
 const VENDOR_B = 3
@@ -140,6 +148,44 @@ describe('consequences: attestations, receipts, automatic disputes, verdicts (6 
         assert.equal(await n.log.getBlock(f.record.cid), undefined, `${f.kind} never stored`)
       }
     }
+  })
+
+  it('two nodes holding the same records compute the same scores for one observer', async () => {
+    const observer = node(BUYER).key.orgId
+    const clock = new ManualClock(Date.now())
+    const viewFrom = async (n: AspNode): Promise<unknown> => {
+      const reputation = new NodeReputation(observer, n.config.reputation, clock)
+      for await (const { kind, record } of recordsIn(n.log, new Set(PUBLIC_KINDS))) reputation.add(kind, record)
+      return reputation.table()
+    }
+    let missing = ''
+    await eventually('the arbiter holds every public record the buyer holds', async () => {
+      for await (const { kind, record } of recordsIn(node(BUYER).log, new Set(PUBLIC_KINDS))) {
+        if (await node(ARBITERS[0] as number).log.getBlock(record.cid) === undefined) {
+          missing = `${kind} ${record.cid.toString()}`
+          return false
+        }
+      }
+      return true
+    }).catch((err: Error) => { throw new Error(`${err.message} (${missing})`) })
+    assert.deepEqual(await viewFrom(node(ARBITERS[0] as number)), await viewFrom(node(BUYER)))
+  })
+
+  it('asp reputation prints the observer\'s table and one subject\'s breakdown, from the running node or from a stopped one\'s log', async () => {
+    const vendorB = node(VENDOR_B).key.orgId
+    const table = JSON.parse((await exec(process.execPath, [cliPath, 'reputation', '--data-dir', net.dir(BUYER), '--json'])).stdout) as { observer: string, subjects: Array<{ subject: string, breached: number }> }
+    assert.equal(table.observer, node(BUYER).key.orgId)
+    // Vendor B missed both its deliveries (the broken and the restart cases).
+    assert.equal(table.subjects.find((s) => s.subject === vendorB)?.breached, 2)
+    const text = (await exec(process.execPath, [cliPath, 'reputation', '--data-dir', net.dir(BUYER)])).stdout
+    assert.match(text, /SUBJECT\s+DEALS\s+HONORED\s+BREACHED\s+DISPUTES\s+SCORE/)
+    assert.match(text, new RegExp(`${vendorB}\\s+2\\s+0\\s+2\\s+`))
+    await node(VENDOR_A).stop()
+    const offline = JSON.parse((await exec(process.execPath, [cliPath, 'reputation', vendorB, '--data-dir', net.dir(VENDOR_A), '--json'])).stdout) as { subject: string, breached: number, breakdown: unknown }
+    assert.equal(offline.subject, vendorB)
+    assert.equal(offline.breached, 2)
+    assert.ok(offline.breakdown !== undefined)
+    await net.restart(VENDOR_A)
   })
 
   it('the exports of every node pass asp verify, verdicts and their quorum included', async () => {
