@@ -2,7 +2,13 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import * as dagCbor from '@ipld/dag-cbor'
+import * as dagJson from '@ipld/dag-json'
+import { Ajv2020 } from 'ajv/dist/2020.js'
 import { verifyExports } from '../../src/audit/verify.js'
+import { transcriptManifestSchema } from '../../src/session/transcript-export.js'
+import { jsonSchemas } from '../../scripts/schemas.js'
+import { readCar } from '../../scripts/vectors/car.js'
 import { makeTranscriptVectors, TRANSCRIPT_MAX_SKEW_MS, TRANSCRIPT_VERIFY_NOW, type TranscriptVector } from '../../scripts/vectors/transcript-vectors.js'
 import { repoRoot } from '../helpers/paths.js'
 
@@ -51,5 +57,18 @@ describe('transcript vectors (protocols/vectors/transcript)', () => {
     assert.notEqual(t.commitment, null)
     assert.deepEqual(t.crossChecked, [join(dir, 'alice-log.car'), join(dir, 'bob-log.car')])
     assert.equal(t.parties?.initiator.agent, 'procurement')
+  })
+
+  it('the manifest of deal.car is valid against the published JSON Schema and the code\'s schema; a broken one is not', async () => {
+    const { roots, blocks } = await readCar(await readFile(join(dir, 'deal.car')))
+    assert.equal(roots[0]?.toString(), blocks[0]?.cid.toString())
+    const manifest = dagCbor.decode(blocks[0]!.bytes)
+    const json = JSON.parse(Buffer.from(dagJson.encode(manifest)).toString('utf8')) as Record<string, unknown>
+    const validate = new Ajv2020({ strict: false }).compile(jsonSchemas().get('transcript-manifest') as object)
+    assert.equal(validate(json), true, JSON.stringify(validate.errors))
+    assert.equal(validate({ ...json, extra: 1 }), false)
+    assert.equal(validate({ ...json, format: 'asp-log' }), false)
+    assert.equal(transcriptManifestSchema.safeParse(manifest).success, true)
+    assert.equal(transcriptManifestSchema.safeParse({ ...(manifest as object), messages: 0 }).success, false)
   })
 })

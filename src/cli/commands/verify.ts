@@ -55,7 +55,7 @@ function printReport (report: VerifyReport): void {
   }
   const transcript = report.files.find((f) => f.file === first.file)?.type === 'transcript'
   const where = transcript
-    ? (first.position === 0 ? 'the manifest' : first.seq !== undefined ? `message ${first.seq}` : 'the file')
+    ? (first.position === 0 ? 'the manifest' : first.seq !== undefined ? `message ${first.seq}` : first.position !== undefined ? 'the blocks after the messages' : 'the file')
     : (first.position === 0 ? `the head${first.seq !== undefined ? ` (seq ${first.seq})` : ''}` : first.seq !== undefined ? `entry ${first.seq}` : 'the file')
   console.log(`invalid: ${first.code}${first.sessionCode !== undefined ? ` (${first.sessionCode})` : ''} at ${where} of ${first.file}${first.position !== undefined ? ` (block ${first.position})` : ''}`)
   console.log(`  ${first.message}`)
