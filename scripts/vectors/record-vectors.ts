@@ -18,7 +18,7 @@ function describe<T> (kind: RecordKind<T>, record: SignedRecord<T>, note: string
     value: JSON.parse(Buffer.from(dagJson.encode(record.value)).toString('utf8')),
     bytes: hex(record.bytes),
     cid: record.cid.toString(),
-    signingMessage: signatures.length > 0 ? hex(signingMessage(kind.name, kind.unsigned(record.value))) : null,
+    signingMessage: signatures.length > 0 ? hex(signingMessage(kind.signingDomain ?? kind.name, kind.unsigned(record.value))) : null,
     signatures: signatures.map((s) => ({ signer: s.signer, sig: hex(s.sig) }))
   }
 }
