@@ -65,7 +65,7 @@ export class Negotiation {
   commitment (): SignedRecord<Commitment> {
     const s = this.state
     if (s?.agreement == null || s.commits.initiator === undefined || s.commits.responder === undefined) throw new Error('not committed')
-    return encodeRecord(commitmentKind, commitmentOf(s.agreement.value, { initiator: s.commits.initiator, responder: s.commits.responder }))
+    return encodeRecord(commitmentKind, commitmentOf(s.agreement.value, s.agreement.deal, { initiator: s.commits.initiator, responder: s.commits.responder }))
   }
 
   private sign<K extends MessageType> (from: Role, type: K, body: Body<K>, extra: Extra): SignedRecord<SessionMessage> {

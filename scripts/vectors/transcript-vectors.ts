@@ -9,6 +9,7 @@ import { Log } from '../../src/log/log.js'
 import { cidOf, encode, type CID } from '../../src/records/codec.js'
 import { domainSeparated, encodeRecord, type SignedRecord } from '../../src/records/record.js'
 import { commitmentKind, commitmentOf, type Commitment } from '../../src/session/commitment-kind.js'
+import { agreementFor, type DealTerms } from '../../src/session/agreement.js'
 import { COMMITMENT_DOMAIN } from '../../src/session/machine.js'
 import type { SessionMessage } from '../../src/session/message-kind.js'
 import type { Terms } from '../../src/session/terms.js'
@@ -172,7 +173,9 @@ export async function makeTranscriptVectors (): Promise<{ files: Map<string, Uin
 
   const overOther = new Negotiation(signers, SESSION, T0, STEP)
   overOther.messages.push(...m.slice(0, 4))
-  const otherAgreement = { ...n.state!.agreement!.value, terms: { ...dealTerms, total: { amount: 1, currency: 'EUR' } } }
+  const accepted = n.state!.agreement!
+  const otherDeal: DealTerms = { ...accepted.deal, terms: { ...dealTerms, total: { amount: 1, currency: 'EUR' } } }
+  const otherAgreement = agreementFor(otherDeal, accepted.value.parties, accepted.value.at)
   const overAgreement = (value: unknown): Uint8Array => domainSeparated(COMMITMENT_DOMAIN, encode(value))
   overOther.force('responder', 'COMMIT', { agreement: (m[4]!.value.body as { agreement: CID }).agreement, sig: bob.sign(overAgreement(otherAgreement)) })
   await add('commit-signature', transcriptLayout(overOther.messages),
@@ -188,7 +191,7 @@ export async function makeTranscriptVectors (): Promise<{ files: Map<string, Uin
   await add('commitment-missing', transcriptLayout(m),
     'The whole deal without its commitment, and a manifest that names none.', { ok: false, code: 'TRANSCRIPT_COMMITMENT_MISSING', position: 9 })
 
-  const otherCommitment = encodeRecord(commitmentKind, commitmentOf(otherAgreement, { initiator: alice.sign(overAgreement(otherAgreement)), responder: bob.sign(overAgreement(otherAgreement)) }))
+  const otherCommitment = encodeRecord(commitmentKind, commitmentOf(otherAgreement, otherDeal, { initiator: alice.sign(overAgreement(otherAgreement)), responder: bob.sign(overAgreement(otherAgreement)) }))
   await add('commitment-mismatch', transcriptLayout(m, otherCommitment),
     'A commitment validly signed by both parties, over other terms than the ones their COMMITs name.', { ok: false, code: 'TRANSCRIPT_COMMITMENT_MISMATCH', position: 9 })
 

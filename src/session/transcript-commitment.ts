@@ -1,9 +1,10 @@
-// Does a commitment record belong to a replayed session? Asked through the commitment kind's own
-// view of the record (what its signatures cover, who made them), so it holds whatever the record
-// carries besides: the value its signatures cover must be the agreement the session's COMMITs name,
-// and its signatures must be exactly those COMMITs' signatures.
+// Does a commitment record belong to a replayed session? First through the commitment kind's own view
+// of the record (what its signatures cover, who made them): the value its signatures cover must be
+// the agreement the session's COMMITs name, and its signatures exactly those COMMITs' signatures. Then
+// the whole record must be the one both parties' nodes build from the session state.
 import { bytesEqual, cidOf, encode, type CID } from '../records/codec.js'
-import { commitmentKind, type Commitment } from './commitment-kind.js'
+import { encodeRecord } from '../records/record.js'
+import { commitmentKind, commitmentOf, type Commitment } from './commitment-kind.js'
 import type { SessionState } from './state.js'
 
 /** True once both sides' COMMITs are in the state (phase committed, or later). */
@@ -30,5 +31,9 @@ export function commitmentProblem (state: SessionState, commitment: Commitment):
     if (mine.length !== 1 || !bytesEqual(mine[0]?.sig as Uint8Array, committed)) return `the ${role}'s signature is not the one of its COMMIT`
   }
   if (sigs.length !== 2) return `the commitment carries ${sigs.length} signatures, the session two COMMITs`
+  // Then the whole record: exactly the one both parties' nodes build from the session (its private
+  // deal terms included).
+  const built = encodeRecord(commitmentKind, commitmentOf(state.agreement.value, state.agreement.deal, { initiator: state.commits.initiator as Uint8Array, responder: state.commits.responder as Uint8Array }))
+  if (!bytesEqual(built.bytes, encode(commitment))) return 'the commitment is not the record the parties build from the session'
   return undefined
 }
