@@ -15,8 +15,10 @@ commands:
   discover  find the organizations that advertise a capability
   card      publish this organization's agent cards
   log       export, import, inspect or annotate a node's log
+  session   export one session's transcript for "asp verify"
+  sessions  list the sessions in a node's log
   reputation  this organization's view of the others' reputation
-  verify    check exported logs offline (no node, no network)
+  verify    check exported logs and transcripts offline (no node, no network)
 
 "asp <command> --help" describes each command.`
 
@@ -27,6 +29,8 @@ const commands: Record<string, () => Promise<{ run: (argv: string[]) => Promise<
   discover: async () => import('./commands/discover.js'),
   card: async () => import('./commands/card.js'),
   log: async () => import('./commands/log.js'),
+  session: async () => import('./commands/session.js'),
+  sessions: async () => ({ run: (await import('./commands/session.js')).runList }),
   reputation: async () => import('./commands/reputation.js'),
   verify: async () => import('./commands/verify.js')
 }
