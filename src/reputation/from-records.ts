@@ -34,12 +34,16 @@ export function evidenceOf (kind: string, record: SignedRecord<unknown>): Eviden
       return { kind: 'openDispute', id, commitment: d.commitment.toString(), claimant: d.claimant, respondent: d.respondent, at: d.openedAt }
     }
     case 'verdict': {
+      // Different quorums of the same dispute's votes make different verdict records: the evidence
+      // is named and dated by the dispute and the outcome only, so every variant counts as one,
+      // and nodes holding different variants compute the same scores.
       const v = readVerdict(record.value as Verdict)
       const d = v.dispute.value
       const commitment = v.commitment.toString()
+      const ruling = `${v.dispute.cid.toString()}:${v.outcome}`
       return v.outcome === 'breach'
-        ? { kind: 'breach', id, commitment, obligor: d.respondent, arbiters: v.votes.map((vote) => vote.value.arbiter), at: v.at }
-        : { kind: 'dismissed', id, commitment, claimant: d.claimant, respondent: d.respondent, at: v.at }
+        ? { kind: 'breach', id: ruling, commitment, obligor: d.respondent, arbiters: v.votes.map((vote) => vote.value.arbiter), at: d.openedAt }
+        : { kind: 'dismissed', id: ruling, commitment, claimant: d.claimant, respondent: d.respondent, at: d.openedAt }
     }
     case 'fork-proof': {
       const proof = record.value as ForkProof

@@ -66,7 +66,7 @@ describe('consequences: attestations, receipts, automatic disputes, verdicts (6 
 
   it('broken: a missed deadline opens a dispute by itself, the arbiters rule breach, every node holds the verdict (one arbiter offline)', async () => {
     const vendor = node(VENDOR_B).key.orgId
-    const before = node(BUYER).reputation.score(vendor)?.score
+    const before = new Map(net.nodes.map((n) => [n, n.reputation.score(vendor)?.score ?? 0]))
     const { commitment } = await closeDeal(node(BUYER), node(VENDOR_B), { arbiters: arbiters(), quorum: 2, deliverInMs: 1000, payInMs: 600_000 })
     await node(ARBITERS[2] as number).stop()
     await eventually('the buyer\'s node opens the dispute', () => node(BUYER).consequences.book.disputesOf.has(`${commitment}/deliver`), 30_000)
@@ -80,9 +80,10 @@ describe('consequences: attestations, receipts, automatic disputes, verdicts (6 
       const verdict = [...n.consequences.book.verdicts.get(disputeCid!)!.values()][0]!
       assert.equal(verdict.read.outcome, 'breach')
       assert.ok(verdict.read.votes.every((v) => v.value.arbiter !== node(ARBITERS[2] as number).key.orgId), 'the offline arbiter did not vote')
-      if (n !== node(VENDOR_B)) assert.equal(n.reputation.score(vendor)?.breached, 1)
+      if (n === node(VENDOR_B)) continue
+      assert.equal(n.reputation.score(vendor)?.breached, 1)
+      assert.ok((n.reputation.score(vendor)?.score ?? 100) < (before.get(n) ?? 0), 'the verdict lowers vendor B\'s score on every node')
     }
-    assert.ok(node(BUYER).reputation.score(vendor)!.score < (before ?? 100), 'the breach lowers the buyer\'s view of vendor B')
     // The offline arbiter catches up through sync when it comes back.
     await net.restart(ARBITERS[2] as number)
     await eventually('the restarted arbiter learns the verdict', () => statusOn(node(ARBITERS[2] as number), commitment, 'deliver') === 'breached', 30_000)
@@ -150,7 +151,7 @@ describe('consequences: attestations, receipts, automatic disputes, verdicts (6 
     }
   })
 
-  it('two nodes holding the same records compute the same scores for one observer', async () => {
+  it('two nodes compute the same scores for one observer from their own logs (verdict variants included)', async () => {
     const observer = node(BUYER).key.orgId
     const clock = new ManualClock(Date.now())
     const viewFrom = async (n: AspNode): Promise<unknown> => {
@@ -158,17 +159,14 @@ describe('consequences: attestations, receipts, automatic disputes, verdicts (6 
       for await (const { kind, record } of recordsIn(n.log, new Set(PUBLIC_KINDS))) reputation.add(kind, record)
       return reputation.table()
     }
-    let missing = ''
-    await eventually('the arbiter holds every public record the buyer holds', async () => {
-      for await (const { kind, record } of recordsIn(node(BUYER).log, new Set(PUBLIC_KINDS))) {
-        if (await node(ARBITERS[0] as number).log.getBlock(record.cid) === undefined) {
-          missing = `${kind} ${record.cid.toString()}`
-          return false
-        }
-      }
-      return true
-    }).catch((err: Error) => { throw new Error(`${err.message} (${missing})`) })
-    assert.deepEqual(await viewFrom(node(ARBITERS[0] as number)), await viewFrom(node(BUYER)))
+    // Both may hold different verdict records of one dispute (different quorums of its votes): the
+    // scores must not depend on which.
+    let last = ''
+    await eventually('the same table from both logs', async () => {
+      const [a, b] = [JSON.stringify(await viewFrom(node(ARBITERS[0] as number))), JSON.stringify(await viewFrom(node(BUYER)))]
+      last = `${a}\n${b}`
+      return a === b
+    }).catch((err: Error) => { throw new Error(`${err.message}:\n${last}`) })
   })
 
   it('asp reputation prints the observer\'s table and one subject\'s breakdown, from the running node or from a stopped one\'s log', async () => {
@@ -180,6 +178,11 @@ describe('consequences: attestations, receipts, automatic disputes, verdicts (6 
     const text = (await exec(process.execPath, [cliPath, 'reputation', '--data-dir', net.dir(BUYER)])).stdout
     assert.match(text, /SUBJECT\s+DEALS\s+HONORED\s+BREACHED\s+DISPUTES\s+SCORE/)
     assert.match(text, new RegExp(`${vendorB}\\s+2\\s+0\\s+2\\s+`))
+    const listed = JSON.parse((await exec(process.execPath, [cliPath, 'commitments', 'list', '--data-dir', net.dir(BUYER), '--json'])).stdout) as { commitments: Array<{ outcome: string, party: boolean }> }
+    assert.ok(listed.commitments.some((c) => c.outcome === 'honored' && c.party))
+    assert.ok(listed.commitments.some((c) => c.outcome === 'breached' && c.party))
+    const disputes = JSON.parse((await exec(process.execPath, [cliPath, 'disputes', 'list', '--data-dir', net.dir(BUYER), '--json'])).stdout) as { disputes: Array<{ verdicts: Array<{ outcome: string }> }> }
+    assert.ok(disputes.disputes.some((d) => d.verdicts.some((v) => v.outcome === 'dismissed')))
     await node(VENDOR_A).stop()
     const offline = JSON.parse((await exec(process.execPath, [cliPath, 'reputation', vendorB, '--data-dir', net.dir(VENDOR_A), '--json'])).stdout) as { subject: string, breached: number, breakdown: unknown }
     assert.equal(offline.subject, vendorB)
