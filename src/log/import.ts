@@ -1,12 +1,8 @@
 // Restore a node's log from one of its own exports (a backup), after checking the export in full.
-import { createReadStream } from 'node:fs'
-import { CarBlockIterator } from '@ipld/car/iterator'
 import { LogError } from '../errors.js'
 import { verifyExports, type VerifyReport } from '../audit/verify.js'
-import { linksOf } from '../records/codec.js'
-import { entryKind, type Entry } from '../records/kinds/index.js'
-import { decodeRecord, type SignedRecord } from '../records/record.js'
-import type { Block, Log } from './log.js'
+import type { Log } from './log.js'
+import { groupedEntries } from './export-reader.js'
 
 export async function importExport (file: string, log: Log, options: { now?: number } = {}): Promise<{ seq: number, report: VerifyReport }> {
   const report = await verifyExports([file], { now: options.now })
@@ -21,24 +17,4 @@ export async function importExport (file: string, log: Log, options: { now?: num
   }
   const seq = await log.restore(groupedEntries(file))
   return { seq, report }
-}
-
-/** The export's entries, each with the blocks that follow it (the layout verifyExports checked). */
-async function * groupedEntries (file: string): AsyncGenerator<{ entry: SignedRecord<Entry>, blocks: Block[] }> {
-  const blocks = await CarBlockIterator.fromIterable(createReadStream(file))
-  const links = new Set<string>()
-  let current: { entry: SignedRecord<Entry>, blocks: Block[] } | undefined
-  let position = 0
-  for await (const { cid, bytes } of blocks) {
-    if (position++ === 0) continue
-    if (links.has(cid.toString())) {
-      current?.blocks.push({ cid, bytes })
-      continue
-    }
-    if (current !== undefined) yield current
-    const entry = decodeRecord(entryKind, bytes, { skipSignatures: true })
-    current = { entry, blocks: [] }
-    for (const link of linksOf(entry.value.body)) links.add(link.toString())
-  }
-  if (current !== undefined) yield current
 }

@@ -191,7 +191,7 @@ describe('consequences: attestations, receipts, automatic disputes, verdicts (6 
     await net.restart(VENDOR_A)
   })
 
-  it('the exports of every node pass asp verify, verdicts and their quorum included', async () => {
+  it('the exports of every node pass asp verify, verdicts and their quorum included, and an auditor recomputes the buyer\'s scores from them', async () => {
     const files: string[] = []
     for (const [i, n] of net.nodes.entries()) {
       const file = join(net.root, `export-${i}.car`)
@@ -200,5 +200,12 @@ describe('consequences: attestations, receipts, automatic disputes, verdicts (6 
     }
     const report = await verifyExports(files)
     assert.equal(report.ok, true, JSON.stringify(report.first))
+    // An auditor holding the exports recomputes the buyer's view and finds what the buyer's node computes.
+    const at = Date.now()
+    const audited = JSON.parse((await exec(process.execPath, [cliPath, 'reputation', ...files.flatMap((f) => ['--export', f]), '--observer', node(BUYER).key.orgId, '--at', String(at), '--json'])).stdout) as { subjects: unknown[] }
+    const own = new NodeReputation(node(BUYER).key.orgId, {}, new ManualClock(at))
+    for await (const { kind, record } of recordsIn(node(BUYER).log, new Set(PUBLIC_KINDS))) own.add(kind, record)
+    assert.deepEqual(audited.subjects, JSON.parse(JSON.stringify(own.table())))
+    assert.equal(audited.subjects.length, 2, 'the two vendors')
   })
 })

@@ -6,19 +6,30 @@ import { API_FILE, openDataDirLog } from '../../datadir.js'
 import { reputationFromLog } from '../../reputation/load.js'
 import type { SubjectScore } from '../../reputation/score.js'
 import { callNode } from '../api-client.js'
-import { parse, requireString } from '../args.js'
+import { parse, requireString, UsageError } from '../args.js'
+import { reputationFromExports } from '../../audit/reputation-from-exports.js'
 
 const usage = `usage: asp reputation [SUBJECT] --data-dir DIR [--json]
+       asp reputation [SUBJECT] --export FILE [--export FILE ...] --observer ORG [--at TIME] [--json]
 
 Prints this organization's view of the others: each subject's deals and score (0-100), computed
 from the verified records in the node's log. With SUBJECT (an org id), the breakdown for that one.
-Asks the running node when there is one; otherwise computes from the data dir's log.`
+Asks the running node when there is one; otherwise computes from the data dir's log.
+
+With --export, an auditor recomputes the scores that ORG's node gives, from log exports (verified
+first; any export that fails verification stops the command), at TIME (ISO 8601 or milliseconds
+since the epoch; default now), with the default parameters of protocols/reputation.md.`
 
 export async function run (argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { 'data-dir': { type: 'string' }, json: { type: 'boolean' } }, usage)
-  const dataDir = requireString(values, 'data-dir', usage)
+  const { values, positionals } = parse(argv, { 'data-dir': { type: 'string' }, json: { type: 'boolean' }, export: { type: 'string', multiple: true }, observer: { type: 'string' }, at: { type: 'string' } }, usage)
   const subject = positionals[0]
-  const view = existsSync(join(dataDir, API_FILE)) ? await fromNode(dataDir, subject) : await fromLog(dataDir, subject)
+  let view: View
+  if (Array.isArray(values.export)) {
+    view = await fromExports(values.export, requireString(values, 'observer', usage), timeOf(values.at), subject)
+  } else {
+    const dataDir = requireString(values, 'data-dir', usage)
+    view = existsSync(join(dataDir, API_FILE)) ? await fromNode(dataDir, subject) : await fromLog(dataDir, subject)
+  }
   if (values.json === true) {
     console.log(JSON.stringify(view, null, 2))
     return 0
@@ -47,6 +58,21 @@ async function fromLog (dataDir: string, subject?: string): Promise<View> {
   } finally {
     await log.close()
   }
+}
+
+function timeOf (value: unknown): number {
+  if (value === undefined) return Date.now()
+  const text = String(value)
+  const ms = /^\d+$/.test(text) ? Number(text) : Date.parse(text)
+  if (!Number.isFinite(ms)) throw new UsageError(`--at: not a time: ${text}\n\n${usage}`)
+  return ms
+}
+
+async function fromExports (files: string[], observer: string, at: number, subject?: string): Promise<View> {
+  const { reputation, leftOut } = await reputationFromExports(files, observer, at)
+  for (const l of leftOut) console.error(`left out ${l.kind} ${l.cid}: ${l.reason}`)
+  if (subject === undefined) return { observer, subjects: reputation.table() }
+  return reputation.score(subject) ?? { observer, subjects: [] }
 }
 
 function printTable (observer: string, subjects: SubjectScore[]): void {
