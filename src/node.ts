@@ -7,6 +7,8 @@ import type { PeerId } from '@libp2p/interface'
 import { logger } from '@libp2p/logger'
 import { startApi, type Api } from './api/server.js'
 import { registerOperatorRoutes } from './api/operator-routes.js'
+import { registerApprovalRoutes } from './api/approval-routes.js'
+import { registerPolicyRoutes } from './api/policy-routes.js'
 import { systemClock, type Clock } from './clock.js'
 import { loadConfig, type NodeConfig } from './config.js'
 import { API_FILE, loadOrgKey, logPath, readOperatorToken, type OrgKey } from './datadir.js'
@@ -19,6 +21,8 @@ import { Log } from './log/log.js'
 import { keepBootstrapped, loadPeerList, sleep } from './net/bootstrap.js'
 import { createPeer, routingTableSize, type Peer } from './net/libp2p.js'
 import { SYNC_PROTOCOL } from './net/protocols.js'
+import { Guardrails } from './policy/guardrails.js'
+import type { ScoreSource } from './policy/reputation.js'
 import { SessionManager } from './session/manager.js'
 import { Sync } from './sync/sync.js'
 import type { AgentCard } from './records/kinds/index.js'
@@ -33,6 +37,8 @@ export interface NodeOptions {
   config?: (config: NodeConfig) => void
   /** Start the local HTTP API. @default true */
   api?: boolean
+  /** Counterparties' scores for policies. @default an empty reputation view (everyone a stranger) */
+  reputation?: ScoreSource
 }
 
 export interface NodeStatus {
@@ -62,6 +68,7 @@ export class AspNode {
     discovery: Discovery
     sync: Sync
     sessions: SessionManager
+    guardrails: Guardrails
     api?: Api
   }
 
@@ -116,6 +123,10 @@ export class AspNode {
     return this.started.sessions
   }
 
+  get guardrails (): Guardrails {
+    return this.started.guardrails
+  }
+
   get apiUrl (): string | null {
     return this.parts?.api?.url ?? null
   }
@@ -129,17 +140,20 @@ export class AspNode {
       const records = new PublicRecords(log, this.clock)
       await cards.load()
       await records.load()
+      const guardrails = await Guardrails.open({ dataDir: this.dataDir, log, signer: this.key.signer, clock: this.clock, reputation: this.options.reputation })
       const peer = await createPeer(this.key.privateKey, this.config)
       const heads = new HeadBook()
       const gossip = new Gossip(peer, this.config.network, records, heads, log)
       const discovery = new Discovery(peer, cards, this.config, this.clock)
       const sync = new Sync(peer, log, records, this.config, this.dataDir)
       const sessions = new SessionManager(peer, log, this.key.signer, this.config, this.clock)
+      guardrails.attach(sessions)
       // Handlers are registered before the peer starts, so no early stream finds them missing.
       await discovery.start()
       await sync.start()
       await sessions.start()
-      this.parts = { log, peer, cards, records, heads, gossip, discovery, sync, sessions }
+      await guardrails.start()
+      this.parts = { log, peer, cards, records, heads, gossip, discovery, sync, sessions, guardrails }
       await peer.start()
       gossip.start()
       this.shutdown = new AbortController()
@@ -151,11 +165,16 @@ export class AspNode {
         keepBootstrapped(peer, peerList, this.config.net.bootstrapIntervalMs, signal),
         this.every(this.config.gossip.headIntervalMs, signal, async () => gossip.publishHead()),
         this.every(this.config.dht.reprovideIntervalMs, signal, async () => discovery.advertise(signal)),
-        this.every(this.config.sync.intervalMs, signal, async () => { for (const p of peer.getPeers()) this.runSync(p, signal) })
+        this.every(this.config.sync.intervalMs, signal, async () => { for (const p of peer.getPeers()) this.runSync(p, signal) }),
+        guardrails.resume().catch((err: Error) => trace('carrying out approvals decided before the restart failed: %s', err.message))
       ]
       if (this.options.api !== false) {
         const api = await startApi({ host: this.config.api.host, port: this.config.api.port, operatorToken: await readOperatorToken(this.dataDir) },
-          (app) => registerOperatorRoutes(app, this))
+          (app) => {
+            registerOperatorRoutes(app, this)
+            registerPolicyRoutes(app, guardrails)
+            registerApprovalRoutes(app, guardrails.approvals)
+          })
         this.parts.api = api
         await writeFile(join(this.dataDir, API_FILE), JSON.stringify({ url: api.url, pid: process.pid, peerId: peer.peerId.toString() }) + '\n', { mode: 0o600 })
       }
@@ -178,6 +197,7 @@ export class AspNode {
         await rm(join(this.dataDir, API_FILE), { force: true })
       }
       await Promise.allSettled(this.background)
+      parts.guardrails.stop()
       parts.gossip.stop()
       await parts.peer.stop()
       await parts.log.close()

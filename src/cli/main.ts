@@ -15,6 +15,8 @@ commands:
   discover  find the organizations that advertise a capability
   card      publish this organization's agent cards
   log       export, import, inspect or annotate a node's log
+  policy    show or set an agent's guardrails (limits, reputation, approvals)
+  approvals list the approvals waiting for people, approve or refuse one
   verify    check exported logs offline (no node, no network)
 
 "asp <command> --help" describes each command.`
@@ -26,6 +28,8 @@ const commands: Record<string, () => Promise<{ run: (argv: string[]) => Promise<
   discover: async () => import('./commands/discover.js'),
   card: async () => import('./commands/card.js'),
   log: async () => import('./commands/log.js'),
+  policy: async () => import('./commands/policy.js'),
+  approvals: async () => import('./commands/approvals.js'),
   verify: async () => import('./commands/verify.js')
 }
 
