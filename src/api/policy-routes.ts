@@ -37,6 +37,7 @@ export function registerPolicyRoutes (app: FastifyInstance, guardrails: Guardrai
   }
 
   const change = async (reply: FastifyReply, target: PolicyTarget, body: unknown): Promise<unknown> => {
+    if (body === undefined) return sendProblem(reply, problem('API_REQUEST_INVALID', 'Bad request', 'the body is the policy, a JSON object ({} for no rules)'))
     try {
       return await policies.set(target, body)
     } catch (err) {
@@ -50,7 +51,7 @@ export function registerPolicyRoutes (app: FastifyInstance, guardrails: Guardrai
   app.get('/v1/policies/defaults', async () => ({ policy: policies.document.defaults ?? null }))
 
   app.put('/v1/policies/defaults', async (request, reply) => {
-    const policy = await change(reply, null, request.body ?? {})
+    const policy = await change(reply, null, request.body)
     return reply.sent ? reply : { policy }
   })
 
@@ -69,7 +70,7 @@ export function registerPolicyRoutes (app: FastifyInstance, guardrails: Guardrai
   app.put('/v1/policies/agents/:agent', async (request, reply) => {
     const agent = agentOf(request.params, reply)
     if (agent === undefined) return reply
-    await change(reply, agent, request.body ?? {})
+    await change(reply, agent, request.body)
     if (reply.sent) return reply
     const { policy, source } = policies.policyFor(agent)
     return { agent, policy: policy ?? null, source }

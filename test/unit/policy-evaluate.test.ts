@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { policyDocumentSchema } from '../../src/policy/document.js'
 import { checkIncoming, checkOutgoing, requiredScore, type MessageFacts, type Verdict } from '../../src/policy/evaluate.js'
 import type { Policy } from '../../src/policy/document.js'
 import { testSigner } from '../helpers/keys.js'
+import { repoRoot } from '../helpers/paths.js'
 
 const friend = testSigner('friend').orgId
 const rival = testSigner('rival').orgId
@@ -89,5 +93,15 @@ describe('policy evaluation (pure, table-driven)', () => {
     assert.equal(requiredScore(reputation, { amount: 1000_00, currency: 'EUR' }), 30)
     assert.equal(requiredScore(reputation, { amount: 1000_01, currency: 'EUR' }), 60)
     assert.equal(requiredScore({ minReputation: { tiers: [{ currency: 'EUR', above: 0, min: 10 }] } }, { amount: 1, currency: 'EUR' }), 10)
+  })
+})
+
+describe('protocols/policy.md', () => {
+  it('its example policy document is valid', async () => {
+    const text = await readFile(join(repoRoot, 'protocols', 'policy.md'), 'utf8')
+    const example = /```json\n([\s\S]*?)```/.exec(text)?.[1]
+    assert.ok(example !== undefined, 'policy.md has a JSON example')
+    const parsed = policyDocumentSchema.safeParse(JSON.parse(example))
+    assert.ok(parsed.success, JSON.stringify(parsed.error?.issues))
   })
 })
