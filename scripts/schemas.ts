@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { entryBodies } from '../src/log/entry-kinds.js'
 import { recordKinds } from '../src/records/kinds/index.js'
 import { bodySchemas } from '../src/session/message-types.js'
+import { transcriptManifestSchema } from '../src/session/transcript-export.js'
 
 export function jsonSchemas (): Map<string, unknown> {
   const out = new Map<string, unknown>()
@@ -21,5 +22,6 @@ export function jsonSchemas (): Map<string, unknown> {
   for (const [name, schema] of Object.entries(entryBodies)) {
     out.set(`entry-body-${name}`, convert(`entry-body-${name}`, schema, `The body of a "${name}" log entry; see protocols/log.md.`))
   }
+  out.set('transcript-manifest', convert('transcript-manifest', transcriptManifestSchema, 'The manifest of a session transcript export (the root block); see protocols/session.md, "Transcript export".'))
   return out
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { parse as parseToml } from 'smol-toml'
 import { z } from 'zod'
 import { AspError } from './errors.js'
+import { PARAM_DOCS, resolveParams } from './reputation/params.js'
 
 export const CONFIG_FILE = 'config.toml'
 
@@ -36,7 +37,19 @@ const configSchema = z.strictObject({
   sync: z.strictObject({
     pageSize: z.number().int().min(1).max(1000),
     intervalMs: z.number().int().min(100)
-  })
+  }),
+  disputes: z.strictObject({
+    graceMs: z.number().int().min(0),
+    watchdogIntervalMs: z.number().int().min(10),
+    responseWindowMs: z.number().int().min(0),
+    maxSkewMs: z.number().int().min(0),
+    maxParked: z.number().int().min(0)
+  }),
+  arbiter: z.strictObject({
+    enabled: z.boolean(),
+    humanApproval: z.boolean()
+  }),
+  reputation: z.record(z.string(), z.unknown())
 })
 
 export type NodeConfig = z.infer<typeof configSchema>
@@ -71,7 +84,19 @@ const defaults = {
   sync: {
     pageSize: { value: 256, doc: 'Most records in one page of catch-up sync.' },
     intervalMs: { value: 300000, doc: 'How often to catch up with a connected peer (also on connect).' }
-  }
+  },
+  disputes: {
+    graceMs: { value: 3600000, doc: 'After an obligation owed to this org is due, how long to wait for its receipt before the node opens a dispute by itself.' },
+    watchdogIntervalMs: { value: 10000, doc: 'How often the watchdog looks for obligations past due plus grace.' },
+    responseWindowMs: { value: 600000, doc: 'As an arbiter: how long after a dispute opens the parties may still present evidence before this node votes.' },
+    maxSkewMs: { value: 300000, doc: 'A receipt, dispute or vote dated further than this in the future is refused.' },
+    maxParked: { value: 1024, doc: 'Most records held while waiting for the attestation or dispute they refer to.' }
+  },
+  arbiter: {
+    enabled: { value: false, doc: 'Serve as an arbiter: rule on disputes of commitments that name this org, and advertise the "arbiter" capability.' },
+    humanApproval: { value: false, doc: 'As an arbiter: hold each vote until a human of this org approves it.' }
+  },
+  reputation: Object.fromEntries(PARAM_DOCS.map((p) => [p.name, { value: p.value, doc: p.doc }])) as Record<string, Documented>
 } as const
 
 function valuesOf (node: unknown): unknown {
@@ -144,6 +169,11 @@ export function validateConfig (value: unknown): NodeConfig {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
     throw new ConfigError('CONFIG_INVALID', `${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`, { issues: parsed.error.issues })
+  }
+  try {
+    resolveParams(parsed.data.reputation)
+  } catch (err) {
+    throw new ConfigError('CONFIG_INVALID', `reputation: ${(err as Error).message}`, {}, { cause: err })
   }
   return parsed.data
 }

@@ -10,6 +10,7 @@ export type RecordErrorCode =
   | 'RECORD_UNKNOWN_KIND'
   | 'ORG_ID_INVALID'
   | 'RECORD_NOT_A_FORK'
+  | 'RECORD_INVALID'
 
 export type LogErrorCode =
   | 'LOG_CLOSED'

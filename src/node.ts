@@ -9,6 +9,7 @@ import { startApi, type Api } from './api/server.js'
 import { registerOperatorRoutes } from './api/operator-routes.js'
 import { registerApprovalRoutes } from './api/approval-routes.js'
 import { registerPolicyRoutes } from './api/policy-routes.js'
+import { registerConsequenceRoutes } from './api/consequence-routes.js'
 import { systemClock, type Clock } from './clock.js'
 import { loadConfig, type NodeConfig } from './config.js'
 import { API_FILE, loadOrgKey, logPath, readOperatorToken, type OrgKey } from './datadir.js'
@@ -22,8 +23,13 @@ import { keepBootstrapped, loadPeerList, sleep } from './net/bootstrap.js'
 import { createPeer, routingTableSize, type Peer } from './net/libp2p.js'
 import { SYNC_PROTOCOL } from './net/protocols.js'
 import { Guardrails } from './policy/guardrails.js'
-import type { ScoreSource } from './policy/reputation.js'
 import { SessionManager } from './session/manager.js'
+import { Consequences } from './commitments/consequences.js'
+import { Arbiter, type VoteApproval } from './disputes/arbiter.js'
+import { serveEvidence } from './disputes/evidence-protocol.js'
+import { Watchdog } from './disputes/watchdog.js'
+import type { NodeReputation } from './reputation/node-view.js'
+import { reputationFromLog } from './reputation/load.js'
 import { Sync } from './sync/sync.js'
 import type { AgentCard } from './records/kinds/index.js'
 import type { SignedRecord } from './records/record.js'
@@ -37,8 +43,8 @@ export interface NodeOptions {
   config?: (config: NodeConfig) => void
   /** Start the local HTTP API. @default true */
   api?: boolean
-  /** Counterparties' scores for policies. @default an empty reputation view (everyone a stranger) */
-  reputation?: ScoreSource
+  /** As an arbiter with arbiter.humanApproval set: asked before each vote is signed. */
+  approveVote?: VoteApproval
 }
 
 export interface NodeStatus {
@@ -69,6 +75,10 @@ export class AspNode {
     sync: Sync
     sessions: SessionManager
     guardrails: Guardrails
+    consequences: Consequences
+    reputation: NodeReputation
+    watchdog: Watchdog
+    arbiter: Arbiter
     api?: Api
   }
 
@@ -127,6 +137,22 @@ export class AspNode {
     return this.started.guardrails
   }
 
+  get consequences (): Consequences {
+    return this.started.consequences
+  }
+
+  get reputation (): NodeReputation {
+    return this.started.reputation
+  }
+
+  get watchdog (): Watchdog {
+    return this.started.watchdog
+  }
+
+  get arbiter (): Arbiter {
+    return this.started.arbiter
+  }
+
   get apiUrl (): string | null {
     return this.parts?.api?.url ?? null
   }
@@ -140,7 +166,7 @@ export class AspNode {
       const records = new PublicRecords(log, this.clock)
       await cards.load()
       await records.load()
-      const guardrails = await Guardrails.open({ dataDir: this.dataDir, log, signer: this.key.signer, clock: this.clock, reputation: this.options.reputation })
+      const guardrails = await Guardrails.open({ dataDir: this.dataDir, log, signer: this.key.signer, clock: this.clock })
       const peer = await createPeer(this.key.privateKey, this.config)
       const heads = new HeadBook()
       const gossip = new Gossip(peer, this.config.network, records, heads, log)
@@ -148,14 +174,22 @@ export class AspNode {
       const sync = new Sync(peer, log, records, this.config, this.dataDir)
       const sessions = new SessionManager(peer, log, this.key.signer, this.config, this.clock)
       guardrails.attach(sessions)
+      const consequences = new Consequences(log, records, gossip, sessions, this.key.signer, this.config, this.clock)
+      const reputation = await this.loadReputation(log, records)
+      const watchdog = new Watchdog(consequences, log.author, this.clock, this.config.disputes.graceMs)
+      const arbiter = new Arbiter(consequences, peer, this.key.signer, log.author, this.config, this.clock, this.options.approveVote)
+      await consequences.load()
+      guardrails.useReputation(reputation)
       // Handlers are registered before the peer starts, so no early stream finds them missing.
       await discovery.start()
       await sync.start()
       await sessions.start()
       await guardrails.start()
-      this.parts = { log, peer, cards, records, heads, gossip, discovery, sync, sessions, guardrails }
+      await serveEvidence(peer, consequences, sessions, this.config)
+      this.parts = { log, peer, cards, records, heads, gossip, discovery, sync, sessions, consequences, reputation, watchdog, arbiter, guardrails }
       await peer.start()
       gossip.start()
+      await consequences.start()
       this.shutdown = new AbortController()
       const signal = this.shutdown.signal
       peer.addEventListener('peer:identify', (event) => {
@@ -166,12 +200,16 @@ export class AspNode {
         this.every(this.config.gossip.headIntervalMs, signal, async () => gossip.publishHead()),
         this.every(this.config.dht.reprovideIntervalMs, signal, async () => discovery.advertise(signal)),
         this.every(this.config.sync.intervalMs, signal, async () => { for (const p of peer.getPeers()) this.runSync(p, signal) }),
+        this.every(this.config.disputes.watchdogIntervalMs, signal, async () => { await watchdog.check() }),
+        ...(this.config.arbiter.enabled ? [this.every(this.config.disputes.watchdogIntervalMs, signal, async () => { await arbiter.check(signal) })] : []),
         guardrails.resume().catch((err: Error) => trace('carrying out approvals decided before the restart failed: %s', err.message))
       ]
+      if (this.config.arbiter.enabled) await this.advertiseArbiter()
       if (this.options.api !== false) {
         const api = await startApi({ host: this.config.api.host, port: this.config.api.port, operatorToken: await readOperatorToken(this.dataDir) },
           (app) => {
             registerOperatorRoutes(app, this)
+            registerConsequenceRoutes(app, this)
             registerPolicyRoutes(app, guardrails)
             registerApprovalRoutes(app, guardrails.approvals)
           })
@@ -246,6 +284,20 @@ export class AspNode {
 
   async syncWith (peerId: PeerId, signal?: AbortSignal): Promise<number> {
     return this.started.sync.syncWith(peerId, signal)
+  }
+
+  /** The reputation view over every record in the log, kept current as records are stored. */
+  private async loadReputation (log: Log, records: PublicRecords): Promise<NodeReputation> {
+    const { reputation, add } = await reputationFromLog(log, this.config.reputation, this.clock,
+      (kind, record, err) => trace.error('reputation: %s %s left out: %s', kind, record.cid, err.message))
+    records.onAccepted(add)
+    return reputation
+  }
+
+  /** An arbiter says so in a card, so that parties can find arbiters by the "arbiter" capability. */
+  private async advertiseArbiter (): Promise<void> {
+    if (this.currentCards().some((c) => c.value.capabilities.includes('arbiter'))) return
+    await this.publishCard({ agent: 'arbiter', capabilities: ['arbiter'], summary: 'Rules on disputes of commitments that name this org as arbiter.', ttlMs: 365 * 86_400_000 })
   }
 
   private runSync (peerId: PeerId, signal: AbortSignal): void {

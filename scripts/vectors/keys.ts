@@ -17,3 +17,4 @@ export function vectorKey (name: string): VectorKey {
 
 export const ALICE = 'asp-vectors/alice'
 export const MALLORY = 'asp-vectors/mallory'
+export const BOB = 'asp-vectors/bob'

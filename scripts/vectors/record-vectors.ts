@@ -6,7 +6,7 @@ import { agentCardKind, entryKind, forkProofKind, headKind } from '../../src/rec
 import { sessionMessageKind } from '../../src/session/message-kind.js'
 import { signingMessage, signRecord, type SignedRecord } from '../../src/records/record.js'
 import type { RecordKind } from '../../src/records/kind.js'
-import { ALICE, MALLORY, vectorKey } from './keys.js'
+import { ALICE, BOB, MALLORY, vectorKey } from './keys.js'
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
 
@@ -18,7 +18,7 @@ function describe<T> (kind: RecordKind<T>, record: SignedRecord<T>, note: string
     value: JSON.parse(Buffer.from(dagJson.encode(record.value)).toString('utf8')),
     bytes: hex(record.bytes),
     cid: record.cid.toString(),
-    signingMessage: signatures.length > 0 ? hex(signingMessage(kind.name, kind.unsigned(record.value))) : null,
+    signingMessage: signatures.length > 0 ? hex(signingMessage(kind.signingDomain ?? kind.name, kind.unsigned(record.value))) : null,
     signatures: signatures.map((s) => ({ signer: s.signer, sig: hex(s.sig) }))
   }
 }
@@ -45,7 +45,7 @@ export function recordVectors (): { keys: unknown, records: unknown } {
   return {
     keys: {
       description: 'Keys used by the vectors. seed = sha256(utf8(name)); the private key is the RFC 8032 seed.',
-      keys: [alice, mallory].map((k) => ({ name: k.name, seed: hex(k.seed), publicKey: hex(k.publicKey), orgId: k.orgId }))
+      keys: [alice, mallory, vectorKey(BOB)].map((k) => ({ name: k.name, seed: hex(k.seed), publicKey: hex(k.publicKey), orgId: k.orgId }))
     },
     records: {
       description: 'One or more examples of each record kind. value is the DAG-JSON form; bytes the canonical DAG-CBOR; cid the CIDv1 (dag-cbor, sha2-256) of bytes; signingMessage the exact bytes each signature covers.',

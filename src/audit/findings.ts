@@ -1,5 +1,6 @@
-// What `asp verify` can find wrong in an export. Codes are stable; protocols/log.md lists each one
-// with the check that produces it, in the order a verifier runs the checks.
+// What `asp verify` can find wrong in an export. Codes are stable; protocols/log.md (log exports) and
+// protocols/session.md, "Transcript export" (TRANSCRIPT_…) list each one with the check that produces
+// it, in the order a verifier runs the checks.
 export const FINDING_CODES = [
   'EXPORT_UNREADABLE',
   'EXPORT_ROOT_INVALID',
@@ -11,6 +12,7 @@ export const FINDING_CODES = [
   'RECORD_SCHEMA_INVALID',
   'RECORD_SIGNATURE_INVALID',
   'RECORD_NOT_A_FORK',
+  'RECORD_INVALID',
   'ORG_ID_INVALID',
   'LOG_AUTHOR_MISMATCH',
   'LOG_SEQ_GAP',
@@ -23,7 +25,23 @@ export const FINDING_CODES = [
   'LOG_ENTRY_AFTER_HEAD',
   'LOG_TRUNCATED',
   'LOG_HEAD_MISMATCH',
-  'LOG_FORK'
+  'LOG_FORK',
+  'TRANSCRIPT_MANIFEST_INVALID',
+  'TRANSCRIPT_SESSION_MISMATCH',
+  'TRANSCRIPT_SEQ_MISMATCH',
+  'TRANSCRIPT_PREV_MISMATCH',
+  'TRANSCRIPT_TS_ORDER',
+  'TRANSCRIPT_TS_FUTURE',
+  'TRANSCRIPT_STEP_REFUSED',
+  'TRANSCRIPT_LAST_MISMATCH',
+  'TRANSCRIPT_COMMITMENT_MISSING',
+  'TRANSCRIPT_BLOCK_UNEXPECTED',
+  'TRANSCRIPT_COMMITMENT_UNEXPECTED',
+  'TRANSCRIPT_COMMITMENT_MISMATCH',
+  'TRANSCRIPT_TRUNCATED',
+  'TRANSCRIPT_NOT_IN_LOG',
+  'TRANSCRIPT_LOG_DIFFERS',
+  'TRANSCRIPT_INCOMPLETE'
 ] as const
 
 export type FindingCode = typeof FINDING_CODES[number]
@@ -36,8 +54,10 @@ export interface Finding {
   position?: number
   /** The seq of the entry concerned, where there is one. */
   seq?: number
-  /** Other files involved (forks). */
+  /** Other files involved (forks; a transcript checked against a log export). */
   files?: string[]
+  /** For TRANSCRIPT_STEP_REFUSED: the state machine's own refusal code (protocols/session.md 7.6). */
+  sessionCode?: string
 }
 
 /** Earlier position first; at one position, the check that runs first (the order of FINDING_CODES). */

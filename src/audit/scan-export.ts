@@ -9,6 +9,7 @@ import { nestsDeeperThan } from '../records/cbor-splice.js'
 import { CID, cidMatches, decodeCanonical, isRecordCid, linksOf, MAX_NESTING } from '../records/codec.js'
 import { entryKind, headKind, recordKinds, type Entry, type Head } from '../records/kinds/index.js'
 import { decodeRecord } from '../records/record.js'
+import { sessionMessageKind } from '../session/message-kind.js'
 import type { CheckPool } from './check-pool.js'
 import { isFindingCode, type Finding, type FindingCode } from './findings.js'
 import { OPAQUE_KIND, packBatch } from './record-batch.js'
@@ -20,7 +21,12 @@ export interface ScanOptions {
   maxSkewMs: number
   pool: CheckPool
   onBlocks?: (bytesRead: number, entries: number) => void
+  /** Sessions whose messages to note in `sessionMessages` (those of the transcripts being verified). */
+  sessions?: ReadonlySet<string>
 }
+
+/** A session message a log references: its CID (as keyOf) and the block's position. */
+export interface LoggedMessage { key: string, position: number }
 
 export interface ExportScan {
   file: string
@@ -35,13 +41,15 @@ export interface ExportScan {
   chain: Map<number, { key: string, position: number }>
   /** The head's CID, as keyOf. */
   headKey?: string
+  /** Session id → seq → the messages of that session the log references (ScanOptions.sessions only). */
+  sessionMessages: Map<string, Map<number, LoggedMessage[]>>
   findings: Finding[]
 }
 
 class Stop extends Error {}
 
 export async function scanExport (file: string, options: ScanOptions): Promise<ExportScan> {
-  const scan: ExportScan = { file, entries: 0, recordsChecked: 0, recordsUnchecked: 0, chain: new Map(), findings: [] }
+  const scan: ExportScan = { file, entries: 0, recordsChecked: 0, recordsUnchecked: 0, chain: new Map(), sessionMessages: new Map(), findings: [] }
   const checks: Array<Promise<void>> = []
   let queued: Array<{ kind: string, bytes: Uint8Array, cid: CID, position: number, seq?: number }> = []
   let position = -1
@@ -132,6 +140,7 @@ export async function scanExport (file: string, options: ScanOptions): Promise<E
           queued.push({ kind: known ? ref.kind as string : OPAQUE_KIND, bytes, cid, position, seq: ref.seq })
           if (known) scan.recordsChecked++
           else scan.recordsUnchecked++
+          if (ref.kind === sessionMessageKind.name && options.sessions !== undefined && options.sessions.size > 0) noteMessage(scan, options.sessions, bytes, key, position)
           continue
         }
         if (pendingRefs.size > 0) {
@@ -209,6 +218,14 @@ export async function scanExport (file: string, options: ScanOptions): Promise<E
     // Only entries that passed every check are claims of the author's: a fork needs two signed entries.
     const failed = new Set(scan.findings.map((f) => f.position))
     for (const [seq, claim] of scan.chain) if (failed.has(claim.position)) scan.chain.delete(seq)
+    // Likewise a session message the log references counts only if its block passed its checks.
+    for (const bySeq of scan.sessionMessages.values()) {
+      for (const [seq, held] of bySeq) {
+        const passed = held.filter((m) => !failed.has(m.position))
+        if (passed.length === 0) bySeq.delete(seq)
+        else bySeq.set(seq, passed)
+      }
+    }
     options.onBlocks?.(bytesRead, scan.entries)
   }
   return scan
@@ -250,6 +267,22 @@ function lightDecodeEntry (bytes: Uint8Array): Entry | undefined {
     Number.isSafeInteger(e.seq) && (e.seq as number) >= 1 && Number.isSafeInteger(e.ts) &&
     (e.prev === null || CID.asCID(e.prev) !== null) && e.sig instanceof Uint8Array && 'body' in e
   return ok ? value as Entry : undefined
+}
+
+/** Notes a referenced session message of one of `sessions` (structure only: its block check runs in the pool). */
+function noteMessage (scan: ExportScan, sessions: ReadonlySet<string>, bytes: Uint8Array, key: string, position: number): void {
+  if (bytes.length > sessionMessageKind.maxBytes || nestsDeeperThan(bytes, MAX_NESTING)) return
+  let value: unknown
+  try {
+    value = dagCbor.decode(bytes)
+  } catch {
+    return
+  }
+  const m = value as { session?: unknown, seq?: unknown } | null
+  if (typeof m !== 'object' || m === null || typeof m.session !== 'string' || !sessions.has(m.session) || !Number.isSafeInteger(m.seq)) return
+  let bySeq = scan.sessionMessages.get(m.session)
+  if (bySeq === undefined) scan.sessionMessages.set(m.session, bySeq = new Map())
+  bySeq.set(m.seq as number, [...(bySeq.get(m.seq as number) ?? []), { key, position }])
 }
 
 /** Why the bytes do not decode canonically (RECORD_DECODE_FAILED or RECORD_NOT_CANONICAL), if they do not. */

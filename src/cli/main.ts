@@ -9,15 +9,20 @@ const usage = `usage: asp <command> [options]
 exit status: 0 success, 1 the operation failed or found a problem, 2 usage error, 3 internal error
 
 commands:
-  init      create a node's data dir (org key, operator token, config, log)
-  start     run the node in the foreground
-  status    show a running node's status
-  discover  find the organizations that advertise a capability
-  card      publish this organization's agent cards
-  log       export, import, inspect or annotate a node's log
-  policy    show or set an agent's guardrails (limits, reputation, approvals)
-  approvals list the approvals waiting for people, approve or refuse one
-  verify    check exported logs offline (no node, no network)
+  init         create a node's data dir (org key, operator token, config, log)
+  start        run the node in the foreground
+  status       show a running node's status
+  discover     find the organizations that advertise a capability
+  card         publish this organization's agent cards
+  log          export, import, inspect or annotate a node's log
+  session      export one session's transcript for "asp verify"
+  sessions     list the sessions in a node's log
+  commitments  commitments this node knows, where each obligation stands; waive one
+  disputes     disputes and verdicts; open one by hand
+  reputation   this organization's view of the others' reputation
+  policy       show or set an agent's guardrails (limits, reputation, approvals)
+  approvals    list the approvals waiting for people, approve or refuse one
+  verify       check exported logs and transcripts offline (no node, no network)
 
 "asp <command> --help" describes each command.`
 
@@ -28,6 +33,11 @@ const commands: Record<string, () => Promise<{ run: (argv: string[]) => Promise<
   discover: async () => import('./commands/discover.js'),
   card: async () => import('./commands/card.js'),
   log: async () => import('./commands/log.js'),
+  session: async () => import('./commands/session.js'),
+  sessions: async () => ({ run: (await import('./commands/session.js')).runList }),
+  commitments: async () => import('./commands/commitments.js'),
+  disputes: async () => import('./commands/disputes.js'),
+  reputation: async () => import('./commands/reputation.js'),
   policy: async () => import('./commands/policy.js'),
   approvals: async () => import('./commands/approvals.js'),
   verify: async () => import('./commands/verify.js')

@@ -1,5 +1,5 @@
 // The public records this node knows: records gossiped on the network (agent cards, fork proofs,
-// and in later issues attestations, receipts, disputes, verdicts), each stored in the log once.
+// attestations, receipts, disputes, votes, verdicts), each stored in the log once.
 // Gossip and catch-up sync both go through check() and accept(), so a record is judged the same
 // way whichever path it came by.
 import { logger } from '@libp2p/logger'
@@ -10,11 +10,12 @@ import type { CID } from '../records/codec.js'
 import { agentCardKind, forkProofKind, recordKind, type AgentCard } from '../records/kinds/index.js'
 import type { RecordKind } from '../records/kind.js'
 import { decodeRecord, type SignedRecord } from '../records/record.js'
+import { CONSEQUENCE_KINDS, type ConsequenceKind, type Judgement } from '../commitments/book.js'
 
 const log = logger('asp:gossip:records')
 
 /** Record kinds that travel by gossip and sync, and are stored in the log when accepted. */
-export const PUBLIC_KINDS = [agentCardKind.name, forkProofKind.name] as const
+export const PUBLIC_KINDS = [agentCardKind.name, forkProofKind.name, ...CONSEQUENCE_KINDS] as const
 export type PublicKind = typeof PUBLIC_KINDS[number]
 
 export function isPublicKind (kind: string): kind is PublicKind {
@@ -32,6 +33,8 @@ export class PublicRecords {
   private readonly cardSeq = new Map<string, number>()
   private readonly storing = new Map<string, Promise<boolean>>()
   private readonly listeners = new Set<(kind: PublicKind, record: SignedRecord<unknown>) => void>()
+  /** Judges records of the consequence kinds against what the node already holds (commitments/). */
+  private judge: ((kind: ConsequenceKind, record: SignedRecord<unknown>) => Judgement) | undefined
 
   constructor (private readonly log: Log, private readonly clock: Clock) {}
 
@@ -50,6 +53,10 @@ export class PublicRecords {
     return () => this.listeners.delete(listener)
   }
 
+  setJudge (judge: (kind: ConsequenceKind, record: SignedRecord<unknown>) => Judgement): void {
+    this.judge = judge
+  }
+
   async check (kind: string, bytes: Uint8Array): Promise<Verdict> {
     if (!isPublicKind(kind)) return { verdict: 'reject', reason: `${kind} is not a public record kind` }
     let record: SignedRecord<unknown>
@@ -63,6 +70,12 @@ export class PublicRecords {
       const card = record.value as AgentCard
       if (card.expires <= this.clock.now()) return { verdict: 'ignore', reason: 'expired' }
       if ((this.cardSeq.get(`${card.org}/${card.agent}`) ?? 0) >= card.seq) return { verdict: 'ignore', reason: 'stale' }
+    }
+    if (this.judge !== undefined && (CONSEQUENCE_KINDS as readonly string[]).includes(kind)) {
+      const judged = this.judge(kind as ConsequenceKind, record)
+      if (judged.verdict === 'reject' || judged.verdict === 'ignore') return judged
+      // The judge parked it; it is accepted when what it rests on arrives.
+      if (judged.verdict === 'wait') return { verdict: 'ignore', reason: `waiting for ${judged.on}` }
     }
     return { verdict: 'accept', record }
   }

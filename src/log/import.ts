@@ -14,8 +14,10 @@ export async function importExport (file: string, log: Log, options: { now?: num
     const first = report.first
     throw new LogError('LOG_CORRUPT', `the export does not verify: ${first?.code ?? ''} ${first?.message ?? ''}`, { finding: first })
   }
-  if (report.files[0]?.author !== log.author) {
-    throw new LogError('LOG_AUTHOR_MISMATCH', `the export belongs to ${report.files[0]?.author ?? 'nobody'}, this node is ${log.author}`)
+  const exported = report.files[0]
+  const author = exported?.type === 'log' ? exported.author : null
+  if (author !== log.author) {
+    throw new LogError('LOG_AUTHOR_MISMATCH', `the export belongs to ${author ?? 'nobody'}, this node is ${log.author}`)
   }
   const seq = await log.restore(groupedEntries(file))
   return { seq, report }

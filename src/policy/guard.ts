@@ -105,16 +105,18 @@ export class PolicyGuard implements SessionGuard {
     if (this.pendingApproval(session) !== undefined) {
       throw new PolicyError('POLICY_APPROVAL_PENDING', `session ${session} waits for approval ${this.pendingApproval(session) ?? ''}`, { approval: this.pendingApproval(session) })
     }
-    if (!bodySchemas[next.type].safeParse(next.body).success) return // the manager refuses it when signing
+    if (!DEAL_TYPES.has(next.type)) return // only offers, ACCEPT and COMMIT bind this side (policy.md §4.1)
     const role: Role = state.parties.initiator.org === this.parts.org ? 'initiator' : 'responder'
+    const agent = state.speakers[role]
+    const { policy } = this.parts.policies.policyFor(agent)
+    if (policy === undefined) return
+    if (!bodySchemas[next.type].safeParse(next.body).success) return // the manager refuses it when signing
     // A message the session would refuse is refused now, with the machine's code: never held nor counted.
     dryRun(state, role, next, this.parts.clock.now())
     const terms = termsAtStake(state, next)
-    if (terms === undefined) return // only offers, ACCEPT and COMMIT carry a deal (policy.md §4.1)
-    const agent = state.speakers[role]
+    if (terms === undefined) return
     const counterparty = state.parties[other(role)].org
     const key = termsKey(terms)
-    const { policy } = this.parts.policies.policyFor(agent)
     const verdict = checkOutgoing(policy, this.facts(policy, { counterparty, value: terms.total, agent, session, approved: this.approved(session, key) }))
     if (!verdict.ok) throw new PolicyError(verdict.rule, verdict.detail, { agent, counterparty, session })
     if (verdict.approval.length > 0) return this.hold(state, agent, counterparty, next, terms, key, verdict.approval, policy)
@@ -180,6 +182,8 @@ export class PolicyGuard implements SessionGuard {
   }
 }
 
+const DEAL_TYPES: ReadonlySet<string> = new Set(['PROPOSE', 'COUNTER', 'ACCEPT', 'COMMIT'])
+
 /** The terms a message of this org would bind it to: its offer, the offer it accepts, the agreement it signs. */
 function termsAtStake (state: SessionState, next: Outgoing): Terms | undefined {
   switch (next.type) {
@@ -189,7 +193,7 @@ function termsAtStake (state: SessionState, next: Outgoing): Terms | undefined {
     case 'ACCEPT':
       return state.liveOffer?.terms
     case 'COMMIT':
-      return state.agreement?.value.terms
+      return state.agreement?.deal.terms
     default:
       return undefined
   }

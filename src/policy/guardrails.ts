@@ -106,7 +106,7 @@ export class Guardrails {
           // Our own bytes, checked in full before they were logged, and the bulk of a busy log: only
           // the envelope is read (the schema check of every offer's terms would double the start time).
           const m = dagCbor.decode<Pick<SessionMessage, 'type' | 'session' | 'from' | 'ts'>>(bytes)
-          const terms = this.manager?.state(m.session)?.agreement?.value.terms
+          const terms = this.manager?.state(m.session)?.agreement?.deal.terms
           if (m.type === 'COMMIT' && m.from.org === log.author && m.ts > since && terms !== undefined) this.ledger.commit(m.session, m.from.agent, terms.total, m.ts)
           break
         }
@@ -133,7 +133,7 @@ export class Guardrails {
   private observe (event: SessionEvent): void {
     const { message, state } = event
     if (event.direction === 'out' && message.type === 'COMMIT' && state.agreement !== null) {
-      this.ledger.commit(event.session, message.from.agent, state.agreement.value.terms.total, message.ts)
+      this.ledger.commit(event.session, message.from.agent, state.agreement.deal.terms.total, message.ts)
     }
     if (state.phase === 'committed') {
       this.ledger.addPartner(state.parties.initiator.org === this.init.log.author ? state.parties.responder.org : state.parties.initiator.org)

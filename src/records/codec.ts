@@ -91,3 +91,15 @@ export function dagCborKeyOrder (a: string, b: string): number {
 }
 
 export { CID }
+
+/** A record CID from its string form (base32 CIDv1); RECORD_DECODE_FAILED for anything else. */
+export function parseCid (text: string): CID {
+  let cid: CID
+  try {
+    cid = CID.parse(text)
+  } catch (err) {
+    throw new RecordError('RECORD_DECODE_FAILED', `not a CID: ${text.slice(0, 80)}`, {}, { cause: err })
+  }
+  if (!isRecordCid(cid)) throw new RecordError('RECORD_DECODE_FAILED', `not a dag-cbor sha2-256 CIDv1: ${text.slice(0, 80)}`)
+  return cid
+}

@@ -20,6 +20,11 @@ export interface RecordKind<T> {
   signatures(record: T): RequiredSignature[]
   /** The value the signatures cover: the record without its signature fields. */
   unsigned(record: T): unknown
+  /**
+   * The kind name in the signing domain "asp/v1/<domain>\0", when it is not the kind's own name: a
+   * record that carries signatures made for another kind (an attestation carries the commitment's).
+   */
+  readonly signingDomain?: string
   /** Set when the record carries one signature in this top-level field (the unsigned value is the rest). */
   readonly signatureField?: string
   /** Checks of meaning that need nothing but the record itself; throws a RecordError. */
@@ -33,6 +38,7 @@ export function singleSignerKind<T extends { sig: Uint8Array }> (spec: {
   schema: z.ZodType<T>
   maxBytes: number
   signer: (record: T) => OrgId
+  validate?: (record: T) => void
 }): RecordKind<T> {
   return {
     name: spec.name,
@@ -40,6 +46,7 @@ export function singleSignerKind<T extends { sig: Uint8Array }> (spec: {
     schema: spec.schema,
     maxBytes: spec.maxBytes,
     signatureField: 'sig',
+    ...(spec.validate !== undefined ? { validate: spec.validate } : {}),
     signatures: (record) => [{ signer: spec.signer(record), sig: record.sig }],
     unsigned: (record) => {
       const { sig: _sig, ...rest } = record

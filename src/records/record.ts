@@ -37,7 +37,7 @@ export function signRecord<T extends { sig: Uint8Array }> (
   unsigned: Omit<T, 'sig'>,
   signer: Signer
 ): SignedRecord<T> {
-  const sig = signer.sign(signingMessage(kind.name, unsigned))
+  const sig = signer.sign(signingMessage(kind.signingDomain ?? kind.name, unsigned))
   const value = { ...unsigned, sig } as T
   const record = encodeRecord(kind, value)
   const expected = kind.signatures(value)
@@ -94,7 +94,8 @@ export function verifyRecordSignatures<T> (kind: RecordKind<T>, value: T, verify
   const required = kind.signatures(value)
   if (required.length === 0) return
   const unsignedBytes = canonicalBytes !== undefined && kind.signatureField !== undefined ? withoutField(canonicalBytes, kind.signatureField) : undefined
-  const message = unsignedBytes !== undefined ? domainSeparated(kind.name, unsignedBytes) : signingMessage(kind.name, kind.unsigned(value))
+  const domain = kind.signingDomain ?? kind.name
+  const message = unsignedBytes !== undefined ? domainSeparated(domain, unsignedBytes) : signingMessage(domain, kind.unsigned(value))
   for (const { signer, sig } of required) {
     if (!verify(publicKeyOfOrg(signer), message, sig)) {
       throw new RecordError('RECORD_SIGNATURE_INVALID', `${kind.name}: signature of ${signer} does not verify`, { signer })

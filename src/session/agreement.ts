@@ -1,35 +1,66 @@
-// The agreement both parties sign with COMMIT: the accepted terms with roles resolved to orgs.
-// Built the same way on both sides from the transcript, so both sign the same bytes.
+// The agreement both parties sign with COMMIT. It is split in two so that the network can check a
+// commitment without learning its terms: the agreement itself is public (parties, obligations with
+// deadlines, arbiters, a coarse value class) and names the private deal terms only by their CID.
+// Both sides build it the same way from the transcript, so both sign the same bytes.
 import { cidOf, encode, type CID } from '../records/codec.js'
-import type { Party } from './message-kind.js'
 import type { Terms } from './terms.js'
+
+/** What stays between the parties (and the arbiters of a dispute): the accepted offer in full. */
+export interface DealTerms {
+  v: 1
+  session: string
+  /** CID of the accepted PROPOSE or COUNTER message. */
+  offer: CID
+  terms: Terms
+}
+
+export interface PublicObligation { id: string, obligor: string, beneficiary: string, dueBy: number }
 
 export interface Agreement {
   v: 1
-  session: string
-  offer: CID
+  /** CID of the DealTerms. The session id and the offer's CID in them are unguessable, so the CID reveals nothing. */
+  deal: CID
   parties: { initiator: string, responder: string }
-  terms: Terms
-  obligations: Array<{ id: string, obligor: string, beneficiary: string, what: string, dueBy: number }>
+  obligations: PublicObligation[]
   arbiters: string[]
   quorum: number
+  /** floor(log10(total in major units)), 0 below 10: coarse enough to say nothing of the price. */
+  valueClass: number
+  /** When the offer was accepted: the ACCEPT message's ts. */
+  at: number
 }
 
-export function agreementFor (session: string, offer: CID, terms: Terms, initiator: Party, responder: Party): Agreement {
-  const org = (role: 'initiator' | 'responder'): string => (role === 'initiator' ? initiator.org : responder.org)
+/** Decades of major units (amounts are in minor units, taken as hundredths): 0 below 10, 1 below 100, … */
+export function valueClassOf (totalMinorUnits: number): number {
+  let units = Math.floor(totalMinorUnits / 100)
+  let valueClass = 0
+  while (units >= 10) {
+    units = Math.floor(units / 10)
+    valueClass++
+  }
+  return valueClass
+}
+
+export function agreementFor (deal: DealTerms, parties: { initiator: string, responder: string }, at: number): Agreement {
+  const { terms } = deal
+  const orgOf = (role: 'initiator' | 'responder'): string => parties[role]
   return {
     v: 1,
-    session,
-    offer,
-    parties: { initiator: initiator.org, responder: responder.org },
-    terms,
-    obligations: terms.obligations.map((o) => ({ id: o.id, obligor: org(o.obligor), beneficiary: org(o.obligor === 'initiator' ? 'responder' : 'initiator'), what: o.what, dueBy: o.dueBy })),
+    deal: dealId(deal),
+    parties: { initiator: parties.initiator, responder: parties.responder },
+    obligations: terms.obligations.map((o) => ({ id: o.id, obligor: orgOf(o.obligor), beneficiary: orgOf(o.obligor === 'initiator' ? 'responder' : 'initiator'), dueBy: o.dueBy })),
     arbiters: terms.arbiters,
-    quorum: terms.quorum
+    quorum: terms.quorum,
+    valueClass: valueClassOf(terms.total.amount),
+    at
   }
 }
 
-/** The agreement's canonical bytes and CID: what each COMMIT signature covers. */
+export function dealId (deal: DealTerms): CID {
+  return cidOf(encode(deal))
+}
+
+/** The agreement's canonical bytes and CID: what each COMMIT signature covers. The CID is the commitment's id. */
 export function agreementId (agreement: Agreement): { bytes: Uint8Array, cid: CID } {
   const bytes = encode(agreement)
   return { bytes, cid: cidOf(bytes) }

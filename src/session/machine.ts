@@ -6,7 +6,8 @@ import { AspError } from '../errors.js'
 import type { CID } from '../records/codec.js'
 import { publicKeyOfOrg } from '../records/org-id.js'
 import { domainSeparated } from '../records/record.js'
-import { agreementFor, agreementId } from './agreement.js'
+import { agreementFor, agreementId, type DealTerms } from './agreement.js'
+import { COMMITMENT_DOMAIN } from './commitment-kind.js'
 import type { Party, SessionMessage } from './message-kind.js'
 import type { Body, MessageType } from './message-types.js'
 import { other, type Role, type SessionState } from './state.js'
@@ -27,12 +28,7 @@ export class SessionError extends AspError<SessionErrorCode> {
 
 export type VerifyFn = (publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array) => boolean
 
-/**
- * The signing domain of a COMMIT signature over an agreement's canonical bytes: the name of the
- * commitment record kind, whose unsigned value is the agreement, so the two COMMIT signatures are
- * the commitment record's signatures as they stand.
- */
-export const COMMITMENT_DOMAIN = 'commitment'
+export { COMMITMENT_DOMAIN }
 
 const refuse = (code: SessionErrorCode, message: string): never => { throw new SessionError(code, message) }
 
@@ -124,8 +120,9 @@ const rules: { [K in MessageType]: Rule<K> } = {
     if (!message.body.offer.equals(live.cid)) refuse('SESSION_STALE_OFFER', 'ACCEPT must name the live offer')
     if (live.by === role) refuse('SESSION_OWN_OFFER', 'an offer is accepted by the side it was made to')
     if (live.expiresAt !== undefined && message.ts > live.expiresAt) refuse('SESSION_OFFER_EXPIRED', 'the offer expired before it was accepted')
-    const value = agreementFor(next.id, live.cid, live.terms, next.parties.initiator, next.parties.responder)
-    next.agreement = { value, cid: agreementId(value).cid }
+    const deal: DealTerms = { v: 1, session: next.id, offer: live.cid, terms: live.terms }
+    const value = agreementFor(deal, { initiator: next.parties.initiator.org, responder: next.parties.responder.org }, message.ts)
+    next.agreement = { value, cid: agreementId(value).cid, deal }
     next.liveOffer = null
     next.phase = 'accepted'
   },

@@ -117,7 +117,7 @@ export class SessionManager {
   commitment (session: string): SignedRecord<unknown> | undefined {
     const state = this.state(session)
     if (state === undefined || state.agreement === null || state.commits.initiator === undefined || state.commits.responder === undefined) return undefined
-    return encodeRecord(commitmentKind, commitmentOf(state.agreement.value, state.commits as { initiator: Uint8Array, responder: Uint8Array }))
+    return encodeRecord(commitmentKind, commitmentOf(state.agreement.value, state.agreement.deal, state.commits as { initiator: Uint8Array, responder: Uint8Array }))
   }
 
   transcript (session: string): Array<SignedRecord<SessionMessage>> {

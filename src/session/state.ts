@@ -1,6 +1,6 @@
 // The state of a negotiation session, the same on both sides: a pure function of the transcript.
 import type { CID } from '../records/codec.js'
-import type { Agreement } from './agreement.js'
+import type { Agreement, DealTerms } from './agreement.js'
 import type { Party } from './message-kind.js'
 import type { Terms } from './terms.js'
 
@@ -33,7 +33,8 @@ export interface SessionState {
   lastTs: number
   /** The offer on the table, if any: the last PROPOSE or COUNTER not yet accepted or withdrawn. */
   liveOffer: Offer | null
-  agreement: { value: Agreement, cid: CID } | null
+  /** Set by ACCEPT: the public agreement, its CID (the commitment's id) and the private terms it names. */
+  agreement: { value: Agreement, cid: CID, deal: DealTerms } | null
   commits: { initiator?: Uint8Array, responder?: Uint8Array }
   confirmed: string[]
   /** Obligations under dispute (set by the disputes layer, not by messages). */

@@ -64,12 +64,14 @@ describe('negotiation sessions between two real nodes (/asp/session/1.0.0)', fun
     assert.deepEqual(cids(buyer.sessions, id), cids(seller.sessions, id))
     assert.equal(cids(buyer.sessions, id).length, 11)
     assert.equal(buyer.sessions.state(id)?.phase, 'closed')
+    const committed = buyer.sessions.state(id)!.agreement!.cid.toString()
+    await eventually('both receipts on both nodes', () => [buyer, seller].every((n) => n.consequences.status(committed)?.every((o) => o.status === 'honored') === true))
     for (const node of [buyer, seller]) {
       const file = join(net.root, `${node.key.orgId}.car`)
       await exportLog(node.log, file)
       const report = await verifyExports([file])
       assert.equal(report.ok, true, JSON.stringify(report.first))
-      assert.equal(report.files[0]?.recordsChecked, 12, 'eleven messages and the commitment')
+      assert.equal(report.files[0]?.type === 'log' && report.files[0].recordsChecked, 15, 'eleven messages, the commitment, its attestation and two receipts')
     }
   })
 

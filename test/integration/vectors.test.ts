@@ -41,7 +41,7 @@ describe('test vectors (protocols/vectors)', () => {
       const kind = recordKind(v.kind)
       const record = decodeRecord(kind, bytes)
       if (v.signingMessage !== null) {
-        const message = signingMessage(v.kind, kind.unsigned(record.value))
+        const message = signingMessage(kind.signingDomain ?? v.kind, kind.unsigned(record.value))
         assert.equal(Buffer.from(message).toString('hex'), v.signingMessage)
         for (const s of v.signatures) assert.ok(verify(publicKeyOfOrg(s.signer), message, Buffer.from(s.sig, 'hex')))
       }

@@ -76,7 +76,7 @@ describe('session state machine', () => {
     assert.equal(s.liveOffer?.by, 'initiator')
     s = step(s, { type: 'ACCEPT', from: 'responder', body: { offer: s.liveOffer!.cid } })
     assert.equal(s.phase, 'accepted')
-    assert.equal(s.agreement?.value.terms.total.amount, 1_800_000)
+    assert.equal(s.agreement?.deal.terms.total.amount, 1_800_000)
     s = step(s, { type: 'COMMIT', from: 'responder', body: commitBody(s, 'responder') })
     assert.equal(s.phase, 'accepted')
     s = step(s, { type: 'COMMIT', from: 'initiator', body: commitBody(s, 'initiator') })

@@ -4,8 +4,12 @@ import { formatBytes, progressLine } from '../progress.js'
 
 const usage = `usage: asp verify FILE [FILE...] [--json] [--now MS] [--max-skew MS] [--threads N]
 
-Checks exported logs offline: canonical encoding, CIDs, signatures, seq and prev continuity,
-timestamps, references, truncation against the signed head, and forks across all the files given.
+Checks exported logs ("asp log export") and session transcripts ("asp session export") offline.
+Logs: canonical encoding, CIDs, signatures, seq and prev continuity, timestamps, references,
+truncation against the signed head, and forks across all the files given. Transcripts: every
+message's signature, the session's chain, the state machine replayed from the first message, the
+commitment against the COMMITs, and, when the parties' log exports are given too, that each
+message is in both logs.
 Exit status: 0 when every file is valid, 1 when something is wrong (the first problem is printed),
 2 for usage errors, 3 for an internal error.
 
@@ -33,6 +37,13 @@ export async function run (argv: string[]): Promise<number> {
 
 function printReport (report: VerifyReport): void {
   for (const f of report.files) {
+    if (f.type === 'transcript') {
+      const parties = f.parties === null ? 'unknown parties' : `${f.parties.initiator.org} and ${f.parties.responder.org}`
+      const against = f.crossChecked.length > 0 ? `, in the logs of ${f.crossChecked.join(', ')}` : ''
+      console.log(`${f.ok ? 'ok  ' : 'FAIL'} ${f.file}: transcript of session ${f.session ?? '?'} between ${parties}, ${f.messages} messages, ${f.phase ?? 'no state'}` +
+        (f.commitment !== null ? `, commitment ${f.commitment}` : '') + against)
+      continue
+    }
     const head = f.head === null ? 'no head' : `head seq ${f.head.seq}`
     console.log(`${f.ok ? 'ok  ' : 'FAIL'} ${f.file}: ${f.author ?? 'unknown author'}, ${f.entries} entries, ${head}, ${f.recordsChecked} records checked` +
       (f.recordsUnchecked > 0 ? `, ${f.recordsUnchecked} of unknown kinds (hash only)` : ''))
@@ -42,8 +53,11 @@ function printReport (report: VerifyReport): void {
     console.log('valid')
     return
   }
-  const where = first.position === 0 ? `the head${first.seq !== undefined ? ` (seq ${first.seq})` : ''}` : first.seq !== undefined ? `entry ${first.seq}` : 'the file'
-  console.log(`invalid: ${first.code} at ${where} of ${first.file}${first.position !== undefined ? ` (block ${first.position})` : ''}`)
+  const transcript = report.files.find((f) => f.file === first.file)?.type === 'transcript'
+  const where = transcript
+    ? (first.position === 0 ? 'the manifest' : first.seq !== undefined ? `message ${first.seq}` : first.position !== undefined ? 'the blocks after the messages' : 'the file')
+    : (first.position === 0 ? `the head${first.seq !== undefined ? ` (seq ${first.seq})` : ''}` : first.seq !== undefined ? `entry ${first.seq}` : 'the file')
+  console.log(`invalid: ${first.code}${first.sessionCode !== undefined ? ` (${first.sessionCode})` : ''} at ${where} of ${first.file}${first.position !== undefined ? ` (block ${first.position})` : ''}`)
   console.log(`  ${first.message}`)
   if (report.findings.length > 1) console.log(`  (${report.findings.length - 1} more finding${report.findings.length > 2 ? 's' : ''}; --json lists them all)`)
 }

@@ -7,10 +7,15 @@ import { forkProofKind } from './fork-proof.js'
 import { headKind } from './head.js'
 import { sessionMessageKind } from '../../session/message-kind.js'
 import { commitmentKind } from '../../session/commitment-kind.js'
+import { attestationKind } from '../../commitments/attestation-kind.js'
+import { receiptKind } from '../../commitments/receipt-kind.js'
+import { disputeKind } from '../../disputes/dispute-kind.js'
+import { voteKind } from '../../disputes/vote-kind.js'
+import { verdictKind } from '../../disputes/verdict-kind.js'
 import { approvalKind, decisionKind, policyChangeKind } from '../../policy/records.js'
 
 export const recordKinds: ReadonlyMap<string, RecordKind<unknown>> = new Map<string, RecordKind<unknown>>(
-  ([entryKind, headKind, forkProofKind, agentCardKind, sessionMessageKind, commitmentKind, policyChangeKind, approvalKind, decisionKind] as Array<RecordKind<never>>).map((k) => [k.name, k as RecordKind<unknown>])
+  ([entryKind, headKind, forkProofKind, agentCardKind, sessionMessageKind, commitmentKind, attestationKind, receiptKind, disputeKind, voteKind, verdictKind, policyChangeKind, approvalKind, decisionKind] as Array<RecordKind<never>>).map((k) => [k.name, k as RecordKind<unknown>])
 )
 
 export function recordKind (name: string): RecordKind<unknown> {
