@@ -185,8 +185,7 @@ describe('guardrails between two real nodes (policies, approvals, reputation)', 
 
   it('a counterparty under the minimum score is refused on both sides (a real reputation view fed evidence)', async () => {
     const now = Date.now()
-    const breached = (observer: string, culprit: string): ReputationView => {
-      const view = new ReputationView({ observer })
+    const breach = (view: ReputationView, culprit: string): ReputationView => {
       view.ingest({ kind: 'deal', id: 'deal-1', commitment: 'c-1', obligations: [{ obligor: culprit, beneficiary: 'someone' }], valueClass: 3, at: now - 86_400_000 })
       view.ingest({ kind: 'breach', id: 'breach-1', commitment: 'c-1', obligor: culprit, arbiters: ['an-arbiter'], at: now - 3_600_000 })
       return view
@@ -198,10 +197,12 @@ describe('guardrails between two real nodes (policies, approvals, reputation)', 
     await buyer.sessions.open('picky', { org: seller.key.orgId, agent: 'sales' }, request)
     await buyer.sessions.open('procurement', { org: seller.key.orgId, agent: 'choosy' }, request)
 
-    const sellerView = breached(buyer.key.orgId, seller.key.orgId)
+    // The buyer's guard reads a view given to it; the seller's reads the node's own view, as wired in node.ts.
+    const sellerView = breach(new ReputationView({ observer: buyer.key.orgId }), seller.key.orgId)
     assert.ok(sellerView.score(seller.key.orgId, now)!.score < 15)
     buyer.guardrails.useReputation(scoresFrom(sellerView, buyer.clock))
-    seller.guardrails.useReputation(scoresFrom(breached(seller.key.orgId, buyer.key.orgId), seller.clock))
+    breach(seller.reputation.view, buyer.key.orgId)
+    assert.ok(seller.reputation.scoreOf(buyer.key.orgId)! < 15)
     const heads = [buyer.log.head(), seller.log.head()]
     // The sender refuses to open a session with the breacher.
     await assert.rejects(buyer.sessions.open('picky', { org: seller.key.orgId, agent: 'sales' }, request), code('POLICY_REPUTATION'))
