@@ -102,9 +102,8 @@ export class PolicyGuard implements SessionGuard {
     const sessions = this.parts.sessions()
     const state = sessions.state(session)
     if (state === undefined) return // the manager refuses it
-    if (this.pendingApproval(session) !== undefined) {
-      throw new PolicyError('POLICY_APPROVAL_PENDING', `session ${session} waits for approval ${this.pendingApproval(session) ?? ''}`, { approval: this.pendingApproval(session) })
-    }
+    const pending = this.pendingApproval(session)
+    if (pending !== undefined) throw new PolicyError('POLICY_APPROVAL_PENDING', `session ${session} waits for approval ${pending}`, { approval: pending })
     if (!DEAL_TYPES.has(next.type)) return // only offers, ACCEPT and COMMIT bind this side (policy.md §4.1)
     const role: Role = state.parties.initiator.org === this.parts.org ? 'initiator' : 'responder'
     const agent = state.speakers[role]
