@@ -7,6 +7,8 @@ import type { PeerId } from '@libp2p/interface'
 import { logger } from '@libp2p/logger'
 import { startApi, type Api } from './api/server.js'
 import { registerOperatorRoutes } from './api/operator-routes.js'
+import { registerApprovalRoutes } from './api/approval-routes.js'
+import { registerPolicyRoutes } from './api/policy-routes.js'
 import { registerConsequenceRoutes } from './api/consequence-routes.js'
 import { systemClock, type Clock } from './clock.js'
 import { loadConfig, type NodeConfig } from './config.js'
@@ -20,6 +22,7 @@ import { Log } from './log/log.js'
 import { keepBootstrapped, loadPeerList, sleep } from './net/bootstrap.js'
 import { createPeer, routingTableSize, type Peer } from './net/libp2p.js'
 import { SYNC_PROTOCOL } from './net/protocols.js'
+import { Guardrails } from './policy/guardrails.js'
 import { SessionManager } from './session/manager.js'
 import { Consequences } from './commitments/consequences.js'
 import { Arbiter, type VoteApproval } from './disputes/arbiter.js'
@@ -71,6 +74,7 @@ export class AspNode {
     discovery: Discovery
     sync: Sync
     sessions: SessionManager
+    guardrails: Guardrails
     consequences: Consequences
     reputation: NodeReputation
     watchdog: Watchdog
@@ -129,6 +133,10 @@ export class AspNode {
     return this.started.sessions
   }
 
+  get guardrails (): Guardrails {
+    return this.started.guardrails
+  }
+
   get consequences (): Consequences {
     return this.started.consequences
   }
@@ -158,23 +166,27 @@ export class AspNode {
       const records = new PublicRecords(log, this.clock)
       await cards.load()
       await records.load()
+      const guardrails = await Guardrails.open({ dataDir: this.dataDir, log, signer: this.key.signer, clock: this.clock })
       const peer = await createPeer(this.key.privateKey, this.config)
       const heads = new HeadBook()
       const gossip = new Gossip(peer, this.config.network, records, heads, log)
       const discovery = new Discovery(peer, cards, this.config, this.clock)
       const sync = new Sync(peer, log, records, this.config, this.dataDir)
       const sessions = new SessionManager(peer, log, this.key.signer, this.config, this.clock)
+      guardrails.attach(sessions)
       const consequences = new Consequences(log, records, gossip, sessions, this.key.signer, this.config, this.clock)
       const reputation = await this.loadReputation(log, records)
       const watchdog = new Watchdog(consequences, log.author, this.clock, this.config.disputes.graceMs)
       const arbiter = new Arbiter(consequences, peer, this.key.signer, log.author, this.config, this.clock, this.options.approveVote)
       await consequences.load()
+      guardrails.useReputation(reputation)
       // Handlers are registered before the peer starts, so no early stream finds them missing.
       await discovery.start()
       await sync.start()
       await sessions.start()
+      await guardrails.start()
       await serveEvidence(peer, consequences, sessions, this.config)
-      this.parts = { log, peer, cards, records, heads, gossip, discovery, sync, sessions, consequences, reputation, watchdog, arbiter }
+      this.parts = { log, peer, cards, records, heads, gossip, discovery, sync, sessions, consequences, reputation, watchdog, arbiter, guardrails }
       await peer.start()
       gossip.start()
       await consequences.start()
@@ -189,12 +201,18 @@ export class AspNode {
         this.every(this.config.dht.reprovideIntervalMs, signal, async () => discovery.advertise(signal)),
         this.every(this.config.sync.intervalMs, signal, async () => { for (const p of peer.getPeers()) this.runSync(p, signal) }),
         this.every(this.config.disputes.watchdogIntervalMs, signal, async () => { await watchdog.check() }),
-        ...(this.config.arbiter.enabled ? [this.every(this.config.disputes.watchdogIntervalMs, signal, async () => { await arbiter.check(signal) })] : [])
+        ...(this.config.arbiter.enabled ? [this.every(this.config.disputes.watchdogIntervalMs, signal, async () => { await arbiter.check(signal) })] : []),
+        guardrails.resume().catch((err: Error) => trace('carrying out approvals decided before the restart failed: %s', err.message))
       ]
       if (this.config.arbiter.enabled) await this.advertiseArbiter()
       if (this.options.api !== false) {
         const api = await startApi({ host: this.config.api.host, port: this.config.api.port, operatorToken: await readOperatorToken(this.dataDir) },
-          (app) => { registerOperatorRoutes(app, this); registerConsequenceRoutes(app, this) })
+          (app) => {
+            registerOperatorRoutes(app, this)
+            registerConsequenceRoutes(app, this)
+            registerPolicyRoutes(app, guardrails)
+            registerApprovalRoutes(app, guardrails.approvals)
+          })
         this.parts.api = api
         await writeFile(join(this.dataDir, API_FILE), JSON.stringify({ url: api.url, pid: process.pid, peerId: peer.peerId.toString() }) + '\n', { mode: 0o600 })
       }
@@ -217,6 +235,7 @@ export class AspNode {
         await rm(join(this.dataDir, API_FILE), { force: true })
       }
       await Promise.allSettled(this.background)
+      parts.guardrails.stop()
       parts.gossip.stop()
       await parts.peer.stop()
       await parts.log.close()

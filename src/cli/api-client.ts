@@ -9,7 +9,7 @@ export class CliError extends AspError<'NODE_NOT_RUNNING' | 'API_ERROR'> {
   override name = 'CliError'
 }
 
-export async function callNode (dataDir: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
+export async function callNode (dataDir: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
   let url: string
   try {
     url = (JSON.parse(await readFile(join(dataDir, API_FILE), 'utf8')) as { url: string }).url

@@ -20,6 +20,8 @@ commands:
   commitments  commitments this node knows, where each obligation stands; waive one
   disputes     disputes and verdicts; open one by hand
   reputation   this organization's view of the others' reputation
+  policy       show or set an agent's guardrails (limits, reputation, approvals)
+  approvals    list the approvals waiting for people, approve or refuse one
   verify       check exported logs and transcripts offline (no node, no network)
 
 "asp <command> --help" describes each command.`
@@ -36,6 +38,8 @@ const commands: Record<string, () => Promise<{ run: (argv: string[]) => Promise<
   commitments: async () => import('./commands/commitments.js'),
   disputes: async () => import('./commands/disputes.js'),
   reputation: async () => import('./commands/reputation.js'),
+  policy: async () => import('./commands/policy.js'),
+  approvals: async () => import('./commands/approvals.js'),
   verify: async () => import('./commands/verify.js')
 }
 

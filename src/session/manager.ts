@@ -58,11 +58,20 @@ export interface Outgoing<K extends MessageType = MessageType> {
   expiresAt?: number
 }
 
+/** The org's own rules on its agents' messages (src/policy): a throw refuses the message. */
+export interface SessionGuard {
+  /** Before this org's message is signed; `on` is the session, or the parties of the one being opened. */
+  beforeSend(next: Outgoing, on: SessionState | { from: Party, to: Party }): Promise<void>
+  /** Before an incoming message is applied (resends excepted); the error's code goes back to the sender. */
+  beforeAccept(message: SessionMessage, state: SessionState | undefined): Promise<void>
+}
+
 export class SessionManager {
   private readonly sessions = new Map<string, Entry>()
   private readonly listeners = new Set<(event: SessionEvent) => void>()
   private readonly locks = new Map<string, Promise<void>>()
   private readonly org: string
+  private guard?: SessionGuard
 
   constructor (
     private readonly peer: Peer,
@@ -90,6 +99,11 @@ export class SessionManager {
     await serve(this.peer, SESSION_PROTOCOL, async (body, remote) => this.receive(body, remote), this.config.net)
   }
 
+  /** Every message this org sends or accepts passes `guard` first. */
+  useGuard (guard: SessionGuard): void {
+    this.guard = guard
+  }
+
   onEvent (listener: (event: SessionEvent) => void): () => void {
     this.listeners.add(listener)
     return () => this.listeners.delete(listener)
@@ -112,6 +126,7 @@ export class SessionManager {
 
   /** Opens a session with another org's agent by sending its first message. */
   async open<K extends MessageType> (as: string, to: Party, first: Outgoing<K>): Promise<SessionState> {
+    await this.guard?.beforeSend(first, { from: { org: this.org, agent: as }, to })
     const id = base32.baseEncode(randomBytes(16))
     const message = this.sign(id, 1, null, { org: this.org, agent: as }, to, first)
     open(message.value, message.cid) // refuses here, before anything leaves the node
@@ -127,6 +142,7 @@ export class SessionManager {
   async send<K extends MessageType> (session: string, next: Outgoing<K>): Promise<SessionState> {
     const entry = this.sessions.get(session)
     if (entry === undefined) throw new SessionError('SESSION_WRONG_SESSION', `no session ${session}`)
+    await this.guard?.beforeSend(next, entry.state)
     const message = await this.withLock(session, async () => {
       const s = entry.state
       const role = this.roleIn(s)
@@ -186,7 +202,7 @@ export class SessionManager {
       } catch (err) {
         if (err instanceof NetError && err.code === 'NET_REMOTE_ERROR') {
           const code = String(err.details.remoteCode)
-          throw new SessionError(code.startsWith('SESSION_') ? code as never : 'SESSION_REFUSED', err.message)
+          throw new SessionError(code.startsWith('SESSION_') || code.startsWith('POLICY_') ? code as never : 'SESSION_REFUSED', err.message)
         }
         if (attempt === DELIVERY_ATTEMPTS) throw err
         await new Promise((resolve) => setTimeout(resolve, 100 * attempt))
@@ -214,6 +230,7 @@ export class SessionManager {
     const entry = this.sessions.get(m.session)
     const known = entry?.messages[m.seq - 1]
     if (known !== undefined && known.cid.equals(message.cid)) return this.ackOf(message) // a resend: deliver once
+    await this.guard?.beforeAccept(m, entry?.state)
     if (entry === undefined) {
       if (this.openSessionsWith(m.from.org) >= this.config.net.maxStreamsPerPeer * 8) throw new SessionError('SESSION_LIMIT', 'too many open sessions with this org')
       open(m, message.cid)

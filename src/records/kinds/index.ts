@@ -12,9 +12,10 @@ import { receiptKind } from '../../commitments/receipt-kind.js'
 import { disputeKind } from '../../disputes/dispute-kind.js'
 import { voteKind } from '../../disputes/vote-kind.js'
 import { verdictKind } from '../../disputes/verdict-kind.js'
+import { approvalKind, decisionKind, policyChangeKind } from '../../policy/records.js'
 
 export const recordKinds: ReadonlyMap<string, RecordKind<unknown>> = new Map<string, RecordKind<unknown>>(
-  ([entryKind, headKind, forkProofKind, agentCardKind, sessionMessageKind, commitmentKind, attestationKind, receiptKind, disputeKind, voteKind, verdictKind] as Array<RecordKind<never>>).map((k) => [k.name, k as RecordKind<unknown>])
+  ([entryKind, headKind, forkProofKind, agentCardKind, sessionMessageKind, commitmentKind, attestationKind, receiptKind, disputeKind, voteKind, verdictKind, policyChangeKind, approvalKind, decisionKind] as Array<RecordKind<never>>).map((k) => [k.name, k as RecordKind<unknown>])
 )
 
 export function recordKind (name: string): RecordKind<unknown> {
