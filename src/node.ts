@@ -25,7 +25,7 @@ import { SYNC_PROTOCOL } from './net/protocols.js'
 import { Guardrails } from './policy/guardrails.js'
 import { SessionManager } from './session/manager.js'
 import { Consequences } from './commitments/consequences.js'
-import { Arbiter, type VoteApproval } from './disputes/arbiter.js'
+import { Arbiter } from './disputes/arbiter.js'
 import { serveEvidence } from './disputes/evidence-protocol.js'
 import { Watchdog } from './disputes/watchdog.js'
 import type { NodeReputation } from './reputation/node-view.js'
@@ -43,8 +43,6 @@ export interface NodeOptions {
   config?: (config: NodeConfig) => void
   /** Start the local HTTP API. @default true */
   api?: boolean
-  /** As an arbiter with arbiter.humanApproval set: asked before each vote is signed. */
-  approveVote?: VoteApproval
 }
 
 export interface NodeStatus {
@@ -177,7 +175,7 @@ export class AspNode {
       const consequences = new Consequences(log, records, gossip, sessions, this.key.signer, this.config, this.clock)
       const reputation = await this.loadReputation(log, records)
       const watchdog = new Watchdog(consequences, log.author, this.clock, this.config.disputes.graceMs)
-      const arbiter = new Arbiter(consequences, peer, this.key.signer, log.author, this.config, this.clock, this.options.approveVote)
+      const arbiter = new Arbiter(consequences, peer, this.key.signer, log.author, this.config, this.clock, guardrails.approvals)
       await consequences.load()
       guardrails.useReputation(reputation)
       // Handlers are registered before the peer starts, so no early stream finds them missing.

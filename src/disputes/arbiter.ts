@@ -13,19 +13,19 @@ import type { Signer } from '../records/ed25519.js'
 import { decodeRecord, signRecord, type SignedRecord } from '../records/record.js'
 import { receiptKind, type Receipt } from '../commitments/receipt-kind.js'
 import type { Dispute } from './dispute-kind.js'
+import type { Approvals } from '../policy/approvals.js'
+import { parseCid } from '../records/codec.js'
 import { requestEvidence } from './evidence-protocol.js'
 import { rule, type Ruling } from './rules.js'
 import { voteKind, type Vote } from './vote-kind.js'
 
 const log = logger('asp:arbiter')
 
-export interface VoteProposal {
-  dispute: SignedRecord<Dispute>
-  ruling: Ruling
-}
+/** The approvals subject kind of votes held for a human (arbiter.humanApproval). */
+export const VOTE_SUBJECT = 'vote'
 
-/** A human's say on a vote before it is signed: true signs it, false withholds it. */
-export type VoteApproval = (proposal: VoteProposal) => Promise<boolean>
+/** What an approval of a vote carries: the ruling to sign if a human approves it. */
+interface HeldVote { dispute: string, outcome: Ruling['outcome'], rule: Ruling['rule'], evidence: string[] }
 
 export class Arbiter {
   /** Disputes decided (voted, or withheld by a human) or being decided, so each is decided once per run. */
@@ -38,8 +38,15 @@ export class Arbiter {
     private readonly org: string,
     private readonly config: NodeConfig,
     private readonly clock: Clock,
-    private readonly approve?: VoteApproval
-  ) {}
+    private readonly approvals?: Approvals
+  ) {
+    approvals?.handle(VOTE_SUBJECT, {
+      decided: async (view, payload) => {
+        if (view.status === 'approved') await this.cast(payload as HeldVote)
+      },
+      settled: (view, payload) => view.status !== 'approved' || this.consequences.book.votes.get((payload as HeldVote).dispute)?.has(this.org) === true
+    })
+  }
 
   /** Disputes naming this org as arbiter, past their response window, with no vote of ours yet. */
   due (): Array<SignedRecord<Dispute>> {
@@ -49,6 +56,7 @@ export class Arbiter {
     return [...book.disputes.values()].filter((d) => {
       const key = d.cid.toString()
       if (this.decided.has(key) || book.votes.get(key)?.has(me) === true) return false
+      if (this.approvals !== undefined && this.approvals.forSubject(VOTE_SUBJECT, key).length > 0) return false
       if (now < d.value.openedAt + this.config.disputes.responseWindowMs) return false
       return book.attestations.get(d.value.commitment.toString())?.value.agreement.arbiters.includes(me) === true
     })
@@ -74,24 +82,39 @@ export class Arbiter {
     if (attestation === undefined) return false
     const receipts = await this.gatherReceipts(dispute, signal)
     const ruling = rule({ attestation, dispute, receipts })
-    if (this.config.arbiter.humanApproval) {
-      if (this.approve === undefined || !await this.approve({ dispute, ruling })) {
-        log('vote on %s withheld: no human approval', dispute.cid)
-        return false
-      }
+    const held: HeldVote = { dispute: dispute.cid.toString(), outcome: ruling.outcome, rule: ruling.rule, evidence: ruling.evidence.map((c) => c.toString()) }
+    if (!this.config.arbiter.humanApproval) return this.cast(held)
+    if (this.approvals === undefined) {
+      log('vote on %s withheld: human approval is required and this node has no approvals', dispute.cid)
+      return false
     }
+    // The vote waits for this org's human; the approval's handler signs it once approved.
+    await this.approvals.request({
+      subject: { kind: VOTE_SUBJECT, id: held.dispute },
+      summary: `vote ${ruling.outcome} (rule ${ruling.rule}) on the dispute of ${dispute.value.claimant} against ${dispute.value.respondent}`,
+      facts: { dispute: held.dispute, claim: dispute.value.claim, obligation: dispute.value.obligation, outcome: ruling.outcome, rule: ruling.rule },
+      quorum: 1,
+      payload: held
+    })
+    return false
+  }
+
+  /** Signs and gossips a vote on a dispute this node holds. */
+  private async cast (held: HeldVote): Promise<boolean> {
+    const dispute = this.consequences.book.disputes.get(held.dispute)
+    if (dispute === undefined) return false
     const vote: SignedRecord<Vote> = signRecord(voteKind, {
       v: 1,
       dispute: dispute.cid,
       commitment: dispute.value.commitment,
       obligation: dispute.value.obligation,
-      outcome: ruling.outcome,
-      rule: ruling.rule,
-      evidence: ruling.evidence,
+      outcome: held.outcome,
+      rule: held.rule,
+      evidence: held.evidence.map(parseCid),
       arbiter: this.org,
       at: this.clock.now()
     }, this.signer)
-    log('vote on %s: %s (%s)', dispute.cid, ruling.outcome, ruling.rule)
+    log('vote on %s: %s (%s)', dispute.cid, held.outcome, held.rule)
     return this.consequences.publish('vote', vote)
   }
 

@@ -114,6 +114,23 @@ describe('consequences: attestations, receipts, automatic disputes, verdicts (6 
     await eventually('every node sees one dispute', () => net.nodes.every((n) => n.consequences.book.disputesOf.get(`${commitment}/deliver`)?.length === 1), 30_000)
   })
 
+  it('an arbiter whose human must approve votes: its vote waits for the approval, then the verdict forms', async () => {
+    const careful = ARBITERS[1] as number
+    await net.restart(careful, { config: (c) => { c.arbiter.humanApproval = true } })
+    const { commitment } = await closeDeal(node(BUYER), node(VENDOR_B), { arbiters: arbiters(), quorum: 3, deliverInMs: 300, payInMs: 600_000 })
+    await eventually('the dispute opens', () => node(BUYER).consequences.book.disputesOf.has(`${commitment}/deliver`), 30_000)
+    const [dispute] = node(BUYER).consequences.book.disputesOf.get(`${commitment}/deliver`)!
+    const approvals = node(careful).guardrails.approvals
+    await eventually('the careful arbiter asks its human', () => approvals.forSubject('vote', dispute!).length === 1, 30_000)
+    await eventually('the two other arbiters voted', () => node(BUYER).consequences.book.votes.get(dispute!)?.size === 2, 30_000)
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    assert.equal(node(BUYER).consequences.book.verdicts.has(dispute!), false, 'no verdict without the third vote (quorum 3)')
+    const [approval] = approvals.forSubject('vote', dispute!)
+    assert.equal(approval?.facts.outcome, 'breach')
+    await approvals.decide(approval!.id, 'arbiter-human', 'approve')
+    await eventually('the verdict forms on every node', () => net.nodes.every((n) => statusOn(n, commitment, 'deliver') === 'breached'), 30_000)
+  })
+
   it('forged records are rejected everywhere with their reason and never stored', async () => {
     const { commitment } = await closeDeal(node(BUYER), node(VENDOR_A), { arbiters: arbiters(), quorum: 2, deliverInMs: 600_000, payInMs: 600_000 })
     await eventually('the attestation is everywhere', () => net.nodes.every((n) => n.consequences.book.attestations.has(commitment)))
@@ -173,11 +190,13 @@ describe('consequences: attestations, receipts, automatic disputes, verdicts (6 
     const vendorB = node(VENDOR_B).key.orgId
     const table = JSON.parse((await exec(process.execPath, [cliPath, 'reputation', '--data-dir', net.dir(BUYER), '--json'])).stdout) as { observer: string, subjects: Array<{ subject: string, breached: number }> }
     assert.equal(table.observer, node(BUYER).key.orgId)
-    // Vendor B missed both its deliveries (the broken and the restart cases).
-    assert.equal(table.subjects.find((s) => s.subject === vendorB)?.breached, 2)
+    // Vendor B missed every delivery (the broken, restart and careful-arbiter cases).
+    const breached = node(BUYER).reputation.score(vendorB)?.breached
+    assert.equal(breached, 3)
+    assert.equal(table.subjects.find((s) => s.subject === vendorB)?.breached, breached)
     const text = (await exec(process.execPath, [cliPath, 'reputation', '--data-dir', net.dir(BUYER)])).stdout
     assert.match(text, /SUBJECT\s+DEALS\s+HONORED\s+BREACHED\s+DISPUTES\s+SCORE/)
-    assert.match(text, new RegExp(`${vendorB}\\s+2\\s+0\\s+2\\s+`))
+    assert.match(text, new RegExp(`${vendorB}\\s+3\\s+0\\s+3\\s+`))
     const listed = JSON.parse((await exec(process.execPath, [cliPath, 'commitments', 'list', '--data-dir', net.dir(BUYER), '--json'])).stdout) as { commitments: Array<{ outcome: string, party: boolean }> }
     assert.ok(listed.commitments.some((c) => c.outcome === 'honored' && c.party))
     assert.ok(listed.commitments.some((c) => c.outcome === 'breached' && c.party))
@@ -186,7 +205,7 @@ describe('consequences: attestations, receipts, automatic disputes, verdicts (6 
     await node(VENDOR_A).stop()
     const offline = JSON.parse((await exec(process.execPath, [cliPath, 'reputation', vendorB, '--data-dir', net.dir(VENDOR_A), '--json'])).stdout) as { subject: string, breached: number, breakdown: unknown }
     assert.equal(offline.subject, vendorB)
-    assert.equal(offline.breached, 2)
+    assert.equal(offline.breached, 3)
     assert.ok(offline.breakdown !== undefined)
     await net.restart(VENDOR_A)
   })
