@@ -1,4 +1,4 @@
-// Writes protocols/vectors/{keys.json, records.json, log/*, transcript/*}. The test suite regenerates them in
+// Writes protocols/vectors/{keys.json, records.json, disputes.json, log/*, transcript/*}. The test suite regenerates them in
 // memory and compares, so committed vectors always match what the code does.
 import '../src/polyfill.js'
 import { mkdir, writeFile } from 'node:fs/promises'
@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { makeLogVectors, MAX_SKEW_MS, VERIFY_NOW } from './vectors/log-vectors.js'
 import { recordVectors } from './vectors/record-vectors.js'
 import { makeTranscriptVectors, TRANSCRIPT_MAX_SKEW_MS, TRANSCRIPT_VERIFY_NOW } from './vectors/transcript-vectors.js'
+import { disputeVectors } from './vectors/dispute-vectors.js'
 
 const root = new URL('../../protocols/vectors/', import.meta.url).pathname
 
@@ -17,6 +18,7 @@ const { keys, records } = recordVectors()
 await mkdir(join(root, 'log'), { recursive: true })
 await writeFile(join(root, 'keys.json'), json(keys))
 await writeFile(join(root, 'records.json'), json(records))
+await writeFile(join(root, 'disputes.json'), json(disputeVectors()))
 const { files, vectors } = await makeLogVectors()
 for (const [name, bytes] of files) await writeFile(join(root, 'log', name), bytes)
 await writeFile(join(root, 'log', 'manifest.json'), json({

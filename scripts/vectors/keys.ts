@@ -18,3 +18,5 @@ export function vectorKey (name: string): VectorKey {
 export const ALICE = 'asp-vectors/alice'
 export const MALLORY = 'asp-vectors/mallory'
 export const BOB = 'asp-vectors/bob'
+/** The arbiters of the commitment in the consequence vectors (protocols/commitments.md, disputes.md). */
+export const ARBITERS = ['asp-vectors/arbiter-1', 'asp-vectors/arbiter-2', 'asp-vectors/arbiter-3']

@@ -6,7 +6,14 @@ import { agentCardKind, entryKind, forkProofKind, headKind } from '../../src/rec
 import { sessionMessageKind } from '../../src/session/message-kind.js'
 import { signingMessage, signRecord, type SignedRecord } from '../../src/records/record.js'
 import type { RecordKind } from '../../src/records/kind.js'
-import { ALICE, BOB, MALLORY, vectorKey } from './keys.js'
+import { commitmentKind } from '../../src/session/commitment-kind.js'
+import { attestationKind } from '../../src/commitments/attestation-kind.js'
+import { receiptKind } from '../../src/commitments/receipt-kind.js'
+import { disputeKind } from '../../src/disputes/dispute-kind.js'
+import { voteKind } from '../../src/disputes/vote-kind.js'
+import { verdictKind } from '../../src/disputes/verdict-kind.js'
+import { story } from './consequences.js'
+import { ALICE, ARBITERS, BOB, MALLORY, vectorKey } from './keys.js'
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
 
@@ -42,10 +49,11 @@ export function recordVectors (): { keys: unknown, records: unknown } {
     body: { capability: 'sell:gpu-hours', description: '500 GPU hours by Friday' }
   }, alice)
   const fork = buildForkProof({ kind: 'entry', record: e2.bytes }, { kind: 'entry', record: e2b.bytes })
+  const deal = story()
   return {
     keys: {
       description: 'Keys used by the vectors. seed = sha256(utf8(name)); the private key is the RFC 8032 seed.',
-      keys: [alice, mallory, vectorKey(BOB)].map((k) => ({ name: k.name, seed: hex(k.seed), publicKey: hex(k.publicKey), orgId: k.orgId }))
+      keys: [alice, mallory, vectorKey(BOB), ...ARBITERS.map(vectorKey)].map((k) => ({ name: k.name, seed: hex(k.seed), publicKey: hex(k.publicKey), orgId: k.orgId }))
     },
     records: {
       description: 'One or more examples of each record kind. value is the DAG-JSON form; bytes the canonical DAG-CBOR; cid the CIDv1 (dag-cbor, sha2-256) of bytes; signingMessage the exact bytes each signature covers.',
@@ -57,7 +65,17 @@ export function recordVectors (): { keys: unknown, records: unknown } {
         describe(agentCardKind, card, 'an agent card'),
         describe(entryKind, e2b, 'a second, conflicting seq 2 (used by the fork proof below)'),
         describe(forkProofKind, fork, 'fork proof over the two seq-2 entries: no signature of its own'),
-        describe(sessionMessageKind, request, 'the first message of a negotiation session: a REQUEST')
+        describe(sessionMessageKind, request, 'the first message of a negotiation session: a REQUEST'),
+        describe(sessionMessageKind, deal.messages[1]!, 'bob\'s PROPOSE to alice: the offer the deal terms below name (commitments.md §2.1)'),
+        describe(sessionMessageKind, deal.messages[2]!, 'alice\'s ACCEPT of that offer: its ts is the agreement\'s at'),
+        describe(commitmentKind, deal.commitment, 'the commitment of alice and bob, after both COMMITs: public agreement, private deal terms, both signatures over the agreement in domain "commitment"; valueClass 4 (20,000.00 EUR)'),
+        describe(attestationKind, deal.attestation, 'its attestation: the commitment without the deal terms; same signatures, same signing message'),
+        describe(receiptKind, deal.receiptMet, 'bob\'s receipt: alice met "pay"'),
+        describe(receiptKind, deal.receiptWaived, 'alice\'s waiver of "support"'),
+        describe(disputeKind, deal.dispute, 'alice\'s dispute: bob missed "deliver" (opened after the deadline and one hour of grace)'),
+        describe(voteKind, deal.votes[0]!, 'arbiter-1 votes breach (rule deadline-missed)'),
+        describe(voteKind, deal.votes[1]!, 'arbiter-2 votes breach (rule deadline-missed)'),
+        describe(verdictKind, deal.verdict, 'the verdict: the attestation, the dispute and the two votes (quorum 2), sorted by arbiter; no signature of its own')
       ]
     }
   }

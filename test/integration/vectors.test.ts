@@ -11,6 +11,8 @@ import { decodeRecord, signingMessage } from '../../src/records/record.js'
 import { publicKeyOfOrg } from '../../src/records/org-id.js'
 import { makeLogVectors, type LogVector } from '../../scripts/vectors/log-vectors.js'
 import { recordVectors } from '../../scripts/vectors/record-vectors.js'
+import { disputeVectors } from '../../scripts/vectors/dispute-vectors.js'
+import { ConsequenceBook, type ConsequenceKind } from '../../src/commitments/book.js'
 import { repoRoot } from '../helpers/paths.js'
 
 const vectorsDir = join(repoRoot, 'protocols', 'vectors')
@@ -23,6 +25,7 @@ describe('test vectors (protocols/vectors)', () => {
     const { keys, records } = recordVectors()
     assert.deepEqual(JSON.parse(await readFile(join(vectorsDir, 'keys.json'), 'utf8')), keys)
     assert.deepEqual(JSON.parse(await readFile(join(vectorsDir, 'records.json'), 'utf8')), records)
+    assert.deepEqual(JSON.parse(await readFile(join(vectorsDir, 'disputes.json'), 'utf8')), disputeVectors())
     const { files, vectors } = await makeLogVectors()
     for (const [name, bytes] of files) {
       assert.deepEqual(new Uint8Array(await readFile(join(vectorsDir, 'log', name))), new Uint8Array(bytes), `log/${name} is stale: run node dist/scripts/make-vectors.js`)
@@ -46,6 +49,23 @@ describe('test vectors (protocols/vectors)', () => {
         for (const s of v.signatures) assert.ok(verify(publicKeyOfOrg(s.signer), message, Buffer.from(s.sig, 'hex')))
       }
     }
+  })
+
+  it('consequence vectors: the attestation carries the commitment\'s signatures, and a node accepts each record in order', async () => {
+    const { records } = JSON.parse(await readFile(join(vectorsDir, 'records.json'), 'utf8')) as { records: RecordVector[] }
+    const commitment = records.find((v) => v.kind === 'commitment')!
+    const attestation = records.find((v) => v.kind === 'attestation')!
+    assert.equal(attestation.signingMessage, commitment.signingMessage, 'both sign the agreement in the domain "commitment"')
+    assert.deepEqual(attestation.signatures, commitment.signatures)
+    assert.ok(commitment.signingMessage!.startsWith(Buffer.from('asp/v1/commitment\0').toString('hex')))
+    // A node that holds nothing yet: every record is judged against the ones before it, and accepted.
+    const book = new ConsequenceBook(16, () => Date.UTC(2026, 6, 1), 300_000)
+    for (const v of records.filter((r) => ['attestation', 'receipt', 'dispute', 'vote', 'verdict'].includes(r.kind))) {
+      const record = decodeRecord(recordKind(v.kind), Buffer.from(v.bytes, 'hex'))
+      assert.deepEqual(book.judge(v.kind as ConsequenceKind, record), { verdict: 'accept' }, `${v.kind} ${v.cid}`)
+      book.note(v.kind as ConsequenceKind, record)
+    }
+    assert.equal(book.verdicts.size, 1)
   })
 
   describe('log exports: asp verify reports what the manifest says', () => {
