@@ -30,6 +30,8 @@ export interface Parked { kind: ConsequenceKind, record: SignedRecord<unknown> }
 
 export class ConsequenceBook {
   readonly attestations = new Map<string, SignedRecord<Attestation>>()
+  /** Commitment ids by beneficiary org: what the watchdog of that org looks at. */
+  readonly owedTo = new Map<string, Set<string>>()
   /** Our own commitments (with their private terms), by commitment id. */
   readonly commitments = new Map<string, SignedRecord<Commitment>>()
   /** Receipts by `commitment/obligation`; the first one held counts. */
@@ -113,7 +115,14 @@ export class ConsequenceBook {
       }
       case 'attestation': {
         const id = commitmentIdOf((record as SignedRecord<Attestation>).value).toString()
-        if (!this.attestations.has(id)) this.attestations.set(id, record as SignedRecord<Attestation>)
+        if (!this.attestations.has(id)) {
+          this.attestations.set(id, record as SignedRecord<Attestation>)
+          for (const o of (record as SignedRecord<Attestation>).value.agreement.obligations) {
+            let owed = this.owedTo.get(o.beneficiary)
+            if (owed === undefined) this.owedTo.set(o.beneficiary, owed = new Set())
+            owed.add(id)
+          }
+        }
         return this.unpark(id)
       }
       case 'receipt': {
@@ -140,25 +149,27 @@ export class ConsequenceBook {
       case 'verdict': {
         const read = readVerdict((record as SignedRecord<Verdict>).value)
         const dispute = read.dispute.cid.toString()
+        // A verdict carries its attestation and dispute, verified: it stands even where they were not received alone.
+        const parked = [...this.note('attestation', read.attestation), ...(this.disputes.has(dispute) ? [] : this.note('dispute', read.dispute))]
         let verdicts = this.verdicts.get(dispute)
         if (verdicts === undefined) this.verdicts.set(dispute, verdicts = new Map())
         if (!verdicts.has(read.outcome)) verdicts.set(read.outcome, { record: record as SignedRecord<Verdict>, read })
-        return []
+        return parked
       }
     }
   }
 
-  /** Holds a record until `on` arrives; the oldest parked record goes when the lot is full. */
+  /** Holds a record until `on` arrives; the oldest waiting records go when the lot is full. */
   park (on: string, parked: Parked): void {
-    const list = this.parked.get(on) ?? []
-    if (list.some((p) => p.record.cid.equals(parked.record.cid))) return
-    if (this.parkedCount >= this.maxParked) {
-      const [oldest] = this.parked.keys()
-      if (oldest !== undefined) {
-        this.parkedCount -= this.parked.get(oldest)?.length ?? 0
-        this.parked.delete(oldest)
-      }
+    if (this.parked.get(on)?.some((p) => p.record.cid.equals(parked.record.cid)) === true) return
+    if (this.maxParked === 0) return
+    while (this.parkedCount >= this.maxParked) {
+      const [oldest, list] = this.parked.entries().next().value as [string, Parked[]]
+      list.shift()
+      this.parkedCount--
+      if (list.length === 0) this.parked.delete(oldest)
     }
+    const list = this.parked.get(on) ?? []
     list.push(parked)
     this.parked.set(on, list)
     this.parkedCount++

@@ -45,6 +45,8 @@ export class Consequences {
   readonly book: ConsequenceBook
   private readonly listeners = new Set<(event: ConsequenceEvent) => void>()
   private readonly org: string
+  /** Verdicts this node assembled (dispute/outcome), so a late vote does not make another variant. */
+  private readonly assembled = new Set<string>()
 
   constructor (
     private readonly log: Log,
@@ -91,6 +93,9 @@ export class Consequences {
     const o = this.book.obligation(input.commitment, input.obligation)
     if (o === undefined) throw new ConsequenceError('CONSEQUENCE_UNKNOWN_OBLIGATION', `no obligation ${input.obligation} in ${input.commitment}`)
     if (o.beneficiary !== this.org) throw new ConsequenceError('CONSEQUENCE_NOT_BENEFICIARY', 'only the beneficiary of an obligation disputes it')
+    // One dispute per claim and obligation: opening it again gives the one already open.
+    const open = (this.book.disputesOf.get(`${input.commitment}/${input.obligation}`) ?? []).map((cid) => this.book.disputes.get(cid)).find((d) => d?.value.claim === input.claim)
+    if (open !== undefined) return open
     const own = this.book.commitments.get(input.commitment)
     const session = own !== undefined ? this.sessions.state(own.value.deal.session) : undefined
     const evidence = [attestation.cid, ...(own !== undefined ? [own.cid] : []), ...(session !== undefined ? [session.head] : []), ...(input.evidence ?? []).map((c) => this.cid(c))]
@@ -118,8 +123,11 @@ export class Consequences {
 
   /** Stores a record this node made, then gossips it; returns false if it was held already. */
   async publish (kind: ConsequenceKind, record: SignedRecord<unknown>): Promise<boolean> {
+    // The node's own records are judged like anyone's, so it never holds what the network ignores.
     const judged = this.book.judge(kind, record)
     if (judged.verdict === 'reject') throw new ConsequenceError('CONSEQUENCE_REFUSED', `this node would refuse its own ${kind}: ${judged.reason}`, { reason: judged.reason })
+    if (judged.verdict === 'wait') throw new ConsequenceError('CONSEQUENCE_REFUSED', `this ${kind} rests on ${judged.on}, which this node does not hold`, { reason: 'waiting' })
+    if (judged.verdict === 'ignore') return false
     if (!await this.records.accept(kind as never, record)) return false
     try {
       await this.gossip.publish(kind as never, record)
@@ -147,17 +155,20 @@ export class Consequences {
     if (kind === 'vote') this.assemble((record.value as Vote).dispute.toString()).catch((err: Error) => log.error('assembling a verdict: %e', err))
   }
 
-  /** Arbiters and parties assemble a verdict once a quorum of votes for one outcome is held. */
+  /** An arbiter assembles a verdict once it holds a quorum of votes for one outcome. */
   private async assemble (dispute: string): Promise<void> {
     const d = this.book.disputes.get(dispute)
     const attestation = d !== undefined ? this.book.attestations.get(d.value.commitment.toString()) : undefined
     const votes = this.book.votes.get(dispute)
     if (d === undefined || attestation === undefined || votes === undefined) return
     const { agreement } = attestation.value
-    if (!agreement.arbiters.includes(this.org) && agreement.parties.initiator !== this.org && agreement.parties.responder !== this.org) return
+    // The arbiters assemble (each at most once per outcome); every node else takes the verdict from gossip.
+    if (!agreement.arbiters.includes(this.org)) return
     for (const outcome of ['breach', 'dismissed'] as VerdictOutcome[]) {
       const forIt = [...votes.values()].filter((v) => v.value.outcome === outcome)
-      if (forIt.length < agreement.quorum || this.book.verdicts.get(dispute)?.has(outcome) === true) continue
+      const key = `${dispute}/${outcome}`
+      if (forIt.length < agreement.quorum || this.book.verdicts.get(dispute)?.has(outcome) === true || this.assembled.has(key)) continue
+      this.assembled.add(key)
       const verdict = buildVerdict(attestation, d, forIt.sort((a, b) => (a.value.arbiter < b.value.arbiter ? -1 : 1)).slice(0, agreement.quorum))
       log('verdict on %s: %s', dispute, outcome)
       await this.publish('verdict', verdict)

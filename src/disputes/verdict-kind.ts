@@ -34,8 +34,17 @@ export interface ReadVerdict {
 
 const invalid = (message: string): never => { throw new RecordError('RECORD_INVALID', `verdict: ${message}`) }
 
+/** Verdicts already read, by the decoded value: a verdict is read at its check, judged, indexed and scored, verified once. */
+const read = new WeakMap<Verdict, ReadVerdict>()
+
 /** Verifies every record inside a verdict and that they agree; RecordError otherwise. */
 export function readVerdict (verdict: Verdict): ReadVerdict {
+  let known = read.get(verdict)
+  if (known === undefined) read.set(verdict, known = checkVerdict(verdict))
+  return known
+}
+
+function checkVerdict (verdict: Verdict): ReadVerdict {
   const attestation = decodeRecord(attestationKind, verdict.attestation)
   const dispute = decodeRecord(disputeKind, verdict.dispute)
   const commitment = commitmentIdOf(attestation.value)

@@ -13,7 +13,9 @@ export interface Overdue { commitment: string, obligation: string, obligor: stri
 /** Obligations owed to `org` past `dueBy + graceMs` with neither receipt nor dispute. */
 export function overdue (book: ConsequenceBook, org: string, now: number, graceMs: number): Overdue[] {
   const out: Overdue[] = []
-  for (const [commitment, attestation] of book.attestations) {
+  for (const commitment of book.owedTo.get(org) ?? []) {
+    const attestation = book.attestations.get(commitment)
+    if (attestation === undefined) continue
     for (const o of attestation.value.agreement.obligations) {
       if (o.beneficiary !== org || now <= o.dueBy + graceMs) continue
       const key = `${commitment}/${o.id}`

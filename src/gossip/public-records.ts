@@ -6,7 +6,7 @@ import { logger } from '@libp2p/logger'
 import type { Clock } from '../clock.js'
 import { isAspError } from '../errors.js'
 import type { Log } from '../log/log.js'
-import type { CID } from '../records/codec.js'
+import { cidOf, type CID } from '../records/codec.js'
 import { agentCardKind, forkProofKind, recordKind, type AgentCard } from '../records/kinds/index.js'
 import type { RecordKind } from '../records/kind.js'
 import { decodeRecord, type SignedRecord } from '../records/record.js'
@@ -59,9 +59,12 @@ export class PublicRecords {
 
   async check (kind: string, bytes: Uint8Array): Promise<Verdict> {
     if (!isPublicKind(kind)) return { verdict: 'reject', reason: `${kind} is not a public record kind` }
+    const recordKindOf = recordKind(kind) as RecordKind<unknown>
+    // A copy of a record already held costs one hash, not a full check (oversized bytes get no hash).
+    if (bytes.length <= recordKindOf.maxBytes && await this.log.getBlock(cidOf(bytes)) !== undefined) return { verdict: 'ignore', reason: 'duplicate' }
     let record: SignedRecord<unknown>
     try {
-      record = decodeRecord(recordKind(kind) as RecordKind<unknown>, bytes)
+      record = decodeRecord(recordKindOf, bytes)
     } catch (err) {
       return { verdict: 'reject', reason: isAspError(err) ? err.code : (err as Error).message }
     }

@@ -99,10 +99,10 @@ describe('consequences: where an obligation and a commitment stand (src/commitme
       assert.equal(deliver(both, due + DAY), 'disputed', 'one dismissed, one open: open')
     })
 
-    it('a verdict whose dispute the node does not hold changes nothing', () => {
+    it('a verdict stands even where its dispute was not received alone: it carries it', () => {
       const b = book()
       rule(b, missed, 'breach')
-      assert.equal(deliver(b, due + DAY), 'overdue')
+      assert.equal(deliver(b, due + DAY), 'breached')
     })
 
     it('concerns one obligation only', () => {

@@ -3,14 +3,8 @@ import type { AspNode } from '../../src/node.js'
 import { closeDeal } from '../helpers/deal-kit.js'
 import { eventually, startNetwork, type TestNetwork } from '../helpers/network.js'
 
-// BUG (src/commitments/consequences.ts, publish, lines 120-131): a node's own record is refused only
-// when its book says "reject"; on "ignore" (and "wait") it is stored and gossiped all the same. A
-// second dispute with the same claim about one obligation (openDispute by hand, twice) is thus in
-// the claimant's log and book while every other node ignores it ("disputed already"): the claimant's
-// node derives another status than the network (the second dispute never gets a verdict, so after a
-// dismissal of the first it stays "disputed" there only). Expected: the second call refused or a
-// no-op, and the claimant holding one dispute like everyone else. Real nodes, so skipped whole.
-describe.skip('consequences: a node\'s own records are judged like anyone\'s (fails: see comment)', function () {
+// A node's own records are judged like anyone's: it never holds a record the network ignores.
+describe('consequences: a node\'s own records are judged like anyone\'s', function () {
   this.timeout(60_000)
   let net: TestNetwork
   const node = (i: number): AspNode => net.nodes[i] as AspNode
