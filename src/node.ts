@@ -6,7 +6,6 @@ import { join } from 'node:path'
 import type { PeerId } from '@libp2p/interface'
 import { logger } from '@libp2p/logger'
 import { startApi, type Api } from './api/server.js'
-import { registerOperatorRoutes } from './api/operator-routes.js'
 import { systemClock, type Clock } from './clock.js'
 import { loadConfig, type NodeConfig } from './config.js'
 import { API_FILE, loadOrgKey, logPath, readOperatorToken, type OrgKey } from './datadir.js'
@@ -154,8 +153,7 @@ export class AspNode {
         this.every(this.config.sync.intervalMs, signal, async () => { for (const p of peer.getPeers()) this.runSync(p, signal) })
       ]
       if (this.options.api !== false) {
-        const api = await startApi({ host: this.config.api.host, port: this.config.api.port, operatorToken: await readOperatorToken(this.dataDir) },
-          (app) => registerOperatorRoutes(app, this))
+        const api = await startApi({ dataDir: this.dataDir, config: this.config.api, operatorToken: await readOperatorToken(this.dataDir) }, this)
         this.parts.api = api
         await writeFile(join(this.dataDir, API_FILE), JSON.stringify({ url: api.url, pid: process.pid, peerId: peer.peerId.toString() }) + '\n', { mode: 0o600 })
       }
