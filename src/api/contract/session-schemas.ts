@@ -83,25 +83,25 @@ export const sessionView = z.object({
   commitment: cidJson.nullable().describe('CID of the dual-signed commitment record, once both sides committed.')
 }).meta({ title: 'Session' })
 
-function messageView<K extends MessageType> (type: K): z.ZodObject {
-  return z.object({
-    cid: cidJson,
-    v: z.literal(1),
-    type: z.literal(type),
-    session: z.string(),
-    seq: z.number().int(),
-    prev: cidJson.nullable(),
-    from: party,
-    to: party,
-    ts: timestamp,
-    replyTo: cidJson.optional(),
-    expiresAt: timestamp.optional(),
-    body: bodyViews[type],
-    sig: base64Json.describe('The sending org\'s Ed25519 signature of the record.')
-  })
-}
+const messageBase = z.object({
+  cid: cidJson,
+  v: z.literal(1),
+  type: z.enum(MESSAGE_TYPES),
+  session: z.string(),
+  seq: z.number().int(),
+  prev: cidJson.nullable(),
+  from: party,
+  to: party,
+  ts: timestamp,
+  replyTo: cidJson.optional(),
+  expiresAt: timestamp.optional(),
+  body: z.unknown(),
+  sig: base64Json.describe('The sending org\'s Ed25519 signature of the record.')
+})
 
-export const messageViewSchema = z.discriminatedUnion('type', MESSAGE_TYPES.map(messageView) as [z.ZodObject, ...z.ZodObject[]]).meta({ title: 'SessionMessage' })
+/** A message of a transcript; the body's schema follows the type. */
+export const messageViewSchema = z.discriminatedUnion('type', MESSAGE_TYPES.map((type) => messageBase.extend({ type: z.literal(type), body: bodyViews[type] })) as unknown as [typeof messageBase])
+  .meta({ title: 'SessionMessage' })
 
 export const transcriptView = z.object({ session: z.string(), messages: z.array(messageViewSchema) })
 
