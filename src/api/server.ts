@@ -62,7 +62,7 @@ export async function startApi (options: ApiOptions, node: AspNode): Promise<Api
     if (p.status >= 500) trace('internal error: %s', (err as Error).stack)
     return sendProblem(reply, p)
   })
-  app.setNotFoundHandler((request, reply) => sendProblem(reply, problem('API_NOT_FOUND', 'Not found', `${request.method} ${request.url.split('?')[0]}`)))
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, problem('API_NOT_FOUND', 'No such route', `${request.method} ${request.url.split('?')[0]}`)))
   app.addHook('preClose', async () => ctx.streams.closeAll())
   for (const r of routes) registerRoute(app, r, { auth: new Authenticator(options.operatorToken, agents), idempotency })
 
