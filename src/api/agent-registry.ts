@@ -83,7 +83,9 @@ export class AgentRegistry {
     let mtimeMs = 0
     try {
       mtimeMs = (await stat(join(this.dataDir, AGENTS_FILE))).mtimeMs
-    } catch {}
+    } catch {
+      // No agents.json yet: no agents.
+    }
     this.checkedAt = Date.now()
     if (mtimeMs === this.mtimeMs) return
     const file = await readAgents(this.dataDir)

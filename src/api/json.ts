@@ -28,7 +28,9 @@ export const cidInput = cidJson.transform((s, ctx) => {
   try {
     const cid = CID.parse(s)
     if (isRecordCid(cid)) return cid
-  } catch {}
+  } catch {
+    // Not a CID at all: the same issue as a CID of the wrong kind.
+  }
   ctx.addIssue({ code: 'custom', message: 'not a record CID (CIDv1, dag-cbor, sha2-256)' })
   return z.NEVER
 })

@@ -83,15 +83,24 @@ const FASTIFY_CODES: Record<string, ApiErrorCode> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'API_BODY_MALFORMED'
 }
 
+const TITLES: Record<number, string> = {
+  400: 'Bad request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not found', 409: 'Conflict', 413: 'Payload too large',
+  415: 'Unsupported media type', 429: 'Too many requests', 500: 'Internal error', 502: 'Bad gateway', 503: 'Unavailable', 504: 'Gateway timeout'
+}
+
+export function titleFor (status: number): string {
+  return TITLES[status] ?? 'Error'
+}
+
 export function problemFor (err: unknown): Problem {
   if (isAspError(err)) {
-    const p = problem(err.code, err.name, err.message)
+    const p = problem(err.code, titleFor(statusFor(err.code)), err.message)
     const errors = err.details.errors
     return Array.isArray(errors) ? { ...p, errors: errors as Problem['errors'] } : p
   }
   const fastifyError = err as { statusCode?: number, code?: string, message?: string }
   const code = FASTIFY_CODES[fastifyError.code ?? '']
-  if (code !== undefined) return problem(code, 'Bad request', fastifyError.message)
+  if (code !== undefined) return problem(code, titleFor(statusFor(code)), fastifyError.message)
   if (err instanceof SyntaxError) return problem('API_BODY_MALFORMED', 'Bad request', 'the body is not valid JSON')
   if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode < 500) {
     return problem('API_REQUEST_INVALID', 'Bad request', fastifyError.message, fastifyError.statusCode)

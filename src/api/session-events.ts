@@ -16,20 +16,10 @@ import type { SessionManager } from '../session/manager.js'
 import { sessionMessageKind, type SessionMessage } from '../session/message-kind.js'
 import type { SessionState } from '../session/state.js'
 import type { EventJournal, NewEvent } from './event-journal.js'
-import { toJson } from './json.js'
+import { messageJson, ourAgents, ourRole } from './session-view.js'
 import type { ApiStore } from './store.js'
 
 const trace = logger('asp:api:session-events')
-
-export function ourRole (state: SessionState, org: string): 'initiator' | 'responder' {
-  return state.parties.initiator.org === org ? 'initiator' : 'responder'
-}
-
-/** The agents of this org a session concerns: who opened or answered it for us, and who speaks now. */
-export function ourAgents (state: SessionState, org: string): string[] {
-  const role = ourRole(state, org)
-  return [...new Set([state.parties[role].agent, state.speakers[role]])]
-}
 
 export function eventsOf (message: SessionMessage, cid: CID, before: SessionState | undefined, after: SessionState, org: string): NewEvent[] {
   const role = ourRole(after, org)
@@ -39,7 +29,7 @@ export function eventsOf (message: SessionMessage, cid: CID, before: SessionStat
   const events: NewEvent[] = [{
     type: outgoing ? 'message.sent' : 'message.received',
     agents,
-    data: { session, cid: cid.toString(), message: toJson(message) as Record<string, unknown> }
+    data: { session, cid: cid.toString(), message: messageJson(message, cid) }
   }]
   if (before?.phase !== after.phase) events.push({ type: 'session.phase', agents, data: { session, from: before?.phase ?? null, to: after.phase } })
   if (outgoing && message.type === 'ESCALATE' && after.waitingOn === role) {

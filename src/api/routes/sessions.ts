@@ -13,8 +13,7 @@ import type { outgoingMessage } from '../contract/session-schemas.js'
 import { toJson } from '../json.js'
 import { ApiError } from '../problem.js'
 import { route, type Route } from '../route.js'
-import { ourRole } from '../session-events.js'
-import { canSee, sessionJson } from '../session-view.js'
+import { canSee, messageJson, ourRole, sessionJson } from '../session-view.js'
 import type { z } from 'zod'
 
 export function sessionRoutes (ctx: ApiContext): Route[] {
@@ -63,7 +62,7 @@ export function sessionRoutes (ctx: ApiContext): Route[] {
     }),
     route(e.getTranscript, async ({ params, principal }) => {
       visible(principal, params.id)
-      return { session: params.id, messages: node.sessions.transcript(params.id).map((m) => ({ cid: m.cid.toString(), ...toJson(m.value) as object })) as never }
+      return { session: params.id, messages: node.sessions.transcript(params.id).map((m) => messageJson(m.value, m.cid)) as never }
     }),
     route(e.getCommitment, async ({ params, principal }) => {
       visible(principal, params.id)
