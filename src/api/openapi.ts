@@ -3,20 +3,46 @@
 import { z } from 'zod'
 import { SOFTWARE } from '../version.js'
 import { changesState, type Endpoint } from './endpoint.js'
+import { party } from '../session/message-kind.js'
+import { termsSchema } from '../session/terms.js'
 import { eventSchema } from './contract/events.js'
+import { cardView } from './contract/node.js'
+import { messageViewSchema, sessionView } from './contract/session-schemas.js'
 import { problemSchema } from './problem.js'
 
 type JsonSchema = Record<string, unknown>
 
-function jsonSchema (schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
-  const out = z.toJSONSchema(schema, { target: 'draft-2020-12', unrepresentable: 'any', io }) as JsonSchema
+/** Schemas used in many places, written once under components.schemas and referred to. */
+const shared = z.registry<{ id: string }>()
+shared.add(termsSchema, { id: 'Terms' })
+shared.add(party, { id: 'Party' })
+shared.add(sessionView, { id: 'Session' })
+shared.add(messageViewSchema, { id: 'SessionMessage' })
+shared.add(cardView, { id: 'AgentCard' })
+shared.add(eventSchema, { id: 'Event' })
+shared.add(problemSchema, { id: 'Problem' })
+
+/** A JSON Schema of `schema`; shared parts go to `components` and are referred to. */
+function jsonSchema (schema: z.ZodType, io: 'input' | 'output', components: Record<string, JsonSchema>): JsonSchema {
+  const out = z.toJSONSchema(schema, { target: 'draft-2020-12', unrepresentable: 'any', io, metadata: shared }) as JsonSchema
+  const defs = (out.$defs ?? {}) as Record<string, JsonSchema>
   delete out.$schema
-  return out
+  delete out.$defs
+  for (const [id, def] of Object.entries(defs)) {
+    const known = components[id]
+    if (known !== undefined && JSON.stringify(known) !== JSON.stringify(toComponents(def))) throw new Error(`schema ${id} differs between its uses`)
+    components[id] = toComponents(def)
+  }
+  return toComponents(out)
 }
 
-function parameters (schema: z.ZodType | undefined, where: 'path' | 'query'): JsonSchema[] {
+function toComponents (schema: JsonSchema): JsonSchema {
+  return JSON.parse(JSON.stringify(schema).replaceAll('"#/$defs/', '"#/components/schemas/')) as JsonSchema
+}
+
+function parameters (schema: z.ZodType | undefined, where: 'path' | 'query', components: Record<string, JsonSchema>): JsonSchema[] {
   if (schema === undefined) return []
-  const object = jsonSchema(schema, 'input')
+  const object = jsonSchema(schema, 'input', components)
   const required = new Set((object.required as string[] | undefined) ?? [])
   return Object.entries((object.properties ?? {}) as Record<string, JsonSchema>).map(([name, s]) => ({
     name,
@@ -35,10 +61,10 @@ const idempotencyKey = {
   schema: { type: 'string', minLength: 1, maxLength: 255 }
 }
 
-function operation (e: Endpoint): JsonSchema {
+function operation (e: Endpoint, components: Record<string, JsonSchema>): JsonSchema {
   const produces = e.produces ?? 'application/json'
   const success = produces === 'application/json'
-    ? jsonSchema(e.response, 'output')
+    ? jsonSchema(e.response, 'output', components)
     : { type: 'string', description: e.response.description ?? '' }
   const errors = e.errors !== undefined && e.errors.length > 0 ? `\n\nError codes besides the common ones: ${e.errors.join(', ')}.` : ''
   return {
@@ -47,8 +73,8 @@ function operation (e: Endpoint): JsonSchema {
     summary: e.summary,
     description: `${e.description ?? e.summary}${errors}`,
     security: e.auth === 'public' ? [] : [{ bearer: [] }],
-    parameters: [...parameters(e.params, 'path'), ...parameters(e.query, 'query'), ...(changesState(e.method) ? [idempotencyKey] : [])],
-    ...(e.body !== undefined ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(e.body, 'input') } } } } : {}),
+    parameters: [...parameters(e.params, 'path', components), ...parameters(e.query, 'query', components), ...(changesState(e.method) ? [idempotencyKey] : [])],
+    ...(e.body !== undefined ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(e.body, 'input', components) } } } } : {}),
     responses: {
       [String(e.status ?? 200)]: { description: e.summary, content: { [produces]: { schema: success } } },
       '4XX': { $ref: '#/components/responses/Problem' },
@@ -59,7 +85,10 @@ function operation (e: Endpoint): JsonSchema {
 
 export function openApiDocument (endpoints: Endpoint[]): JsonSchema {
   const paths: Record<string, Record<string, JsonSchema>> = {}
-  for (const e of endpoints) (paths[e.path] ??= {})[e.method.toLowerCase()] = operation(e)
+  const schemas: Record<string, JsonSchema> = {}
+  jsonSchema(problemSchema, 'output', schemas)
+  jsonSchema(eventSchema, 'output', schemas)
+  for (const e of endpoints) (paths[e.path] ??= {})[e.method.toLowerCase()] = operation(e, schemas)
   return {
     openapi: '3.1.0',
     info: {
@@ -73,7 +102,7 @@ export function openApiDocument (endpoints: Endpoint[]): JsonSchema {
     paths,
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An agent token (asp agent add) or the operator token (<data-dir>/operator.token).' } },
-      schemas: { Problem: jsonSchema(problemSchema, 'output'), Event: jsonSchema(eventSchema, 'output') },
+      schemas,
       responses: { Problem: { description: 'An error, as RFC 9457 problem details with a stable code.', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } } }
     }
   }
