@@ -110,8 +110,15 @@ export class Webhooks {
     worker.done = (async () => {
       while (!stop.signal.aborted) {
         arm()
+        // Read before the scan: every event up to it is stored, so the scan sees it.
+        const head = this.journal.head
         const next = await this.nextFor(hook)
         if (next === undefined) {
+          // Nothing for this agent up to that head: the outbox holds nothing before it.
+          if (head > hook.cursor) {
+            hook.cursor = head
+            await this.store.webhooks.put(hook.agent, hook)
+          }
           const idle = new AbortController()
           await Promise.race([woken, sleep(60_000, AbortSignal.any([stop.signal, idle.signal]))])
           idle.abort()

@@ -95,8 +95,17 @@ describe('API: two agents on two nodes close a deal through HTTP only', function
     // Ten messages: each side gets one message event per message, and the phase changes.
     const expected = t1.messages.map((m) => m.from.agent === 'procurement' ? 'message.sent' : 'message.received')
     const typesOf = (events: ApiEvent[]): string[] => events.filter((e) => e.type.startsWith('message.')).map((e) => e.type)
-    await eventually('every event on the buyer\'s SSE stream and both webhooks', () =>
-      sse.filter((e) => e.type.startsWith('message.')).length === 10 && hooks.buyer.events.length === sse.length && hooks.seller.events.filter((e) => e.type.startsWith('message.')).length === 10)
+    // Both journals end with the session closed; the stream and the webhooks then hold all of them.
+    const journal: Record<'buyer' | 'seller', ApiEvent[]> = { buyer: [], seller: [] }
+    const closedIn = (events: ApiEvent[]): boolean => events.some((e) => e.type === 'session.phase' && e.data.to === 'closed')
+    await eventually('every event on the buyer\'s SSE stream and both webhooks', async () => {
+      journal.buyer = (await buyer.call('listEvents', { query: { limit: 1000 } })).events
+      journal.seller = (await seller.call('listEvents', { query: { limit: 1000 } })).events
+      return closedIn(journal.buyer) && closedIn(journal.seller) &&
+        sse.length === journal.buyer.length && hooks.buyer.events.length === journal.buyer.length && hooks.seller.events.length === journal.seller.length
+    })
+    assert.deepEqual(sse, journal.buyer)
+    assert.deepEqual(hooks.seller.events, journal.seller)
     assert.deepEqual(typesOf(sse), expected)
     assert.deepEqual(hooks.buyer.ids(), sse.map((e) => e.id), 'the webhook gets what the stream gets, in the same order')
     for (const events of [sse, hooks.seller.events]) {
