@@ -54,7 +54,7 @@ export class EventJournal {
       this.lastId += stored.length
       for (const e of stored) for (const listener of this.listeners) listener(e)
       this.appends += stored.length
-      if (this.appends >= 1000) {
+      if (this.appends >= Math.min(1000, Math.ceil(this.options.retention / 10))) {
         this.appends = 0
         await this.prune().catch((err: Error) => log('pruning failed: %s', err.message))
       }

@@ -55,7 +55,8 @@ export class EventStreams {
     })
     const oldest = await this.journal.oldest()
     if (after > 0 && after + 1 < oldest) {
-      res.write(`event: events.gap\ndata: ${JSON.stringify({ type: 'events.gap', after: String(after), resumedFrom: String(oldest) })}\n\n`)
+      // Its id is the one before the oldest kept, so a client resuming from it loses nothing more.
+      write({ id: String(oldest - 1), type: 'events.gap', ts: Date.now(), agents: [], data: { after: String(after), resumedFrom: String(oldest) } })
     }
     for await (const event of this.journal.read(after, (e) => concerns(principal, e))) {
       if (res.destroyed) return
