@@ -58,6 +58,8 @@ const STATUS_BY_CODE: Array<[string, number]> = [
   ['SESSION_WRONG_AGENT', 403],
   ['SESSION_REFUSED', 502],
   ['SESSION_', 409],
+  // Guardrails (src/policy): a rule forbids the action; the code names the rule.
+  ['POLICY_', 403],
   ['RECORD_', 400],
   ['LOG_BODY_INVALID', 400],
   ['LOG_QUEUE_FULL', 503],
