@@ -4,11 +4,12 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import type { AgentRegistry } from './agent-registry.js'
 import { ApiError } from './problem.js'
 
-export type Principal = { kind: 'operator' } | { kind: 'agent', name: string }
+/** Who calls. `anonymous` is the caller of a public endpoint (health, the OpenAPI document): no rights. */
+export type Principal = { kind: 'operator' } | { kind: 'agent', name: string } | { kind: 'anonymous' }
 
 /** The key its idempotency records are filed under. */
 export function principalId (p: Principal): string {
-  return p.kind === 'operator' ? 'operator' : `agent:${p.name}`
+  return p.kind === 'agent' ? `agent:${p.name}` : p.kind
 }
 
 const digest = (token: string): Buffer => createHash('sha256').update(token, 'utf8').digest()
@@ -37,6 +38,7 @@ export class Authenticator {
  * the operator names the agent.
  */
 export function actingAgent (principal: Principal, named: string | undefined): string {
+  if (principal.kind === 'anonymous') throw new ApiError('API_UNAUTHORIZED', 'a bearer token is required')
   if (principal.kind === 'agent') {
     if (named !== undefined && named !== principal.name) throw new ApiError('API_FORBIDDEN', `this token acts as ${principal.name}, not ${named}`)
     return principal.name

@@ -20,7 +20,7 @@ export interface JournalOptions {
 
 /** Whether an event is for this caller: the operator sees all, an agent what names it. */
 export function concerns (principal: Principal, event: ApiEvent): boolean {
-  return principal.kind === 'operator' || event.agents.includes(principal.name)
+  return principal.kind === 'operator' || (principal.kind === 'agent' && event.agents.includes(principal.name))
 }
 
 export class EventJournal {

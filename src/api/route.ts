@@ -61,7 +61,7 @@ export function registerRoute (app: FastifyInstance, { endpoint: e, handler }: R
         params: check(e.params, request.params, 'params'),
         query: check(e.query, request.query, 'query'),
         body: check(e.body, request.body, 'body'),
-        principal: request.principal ?? { kind: 'operator' },
+        principal: request.principal ?? { kind: 'anonymous' },
         request,
         reply
       } as HandlerInput<Endpoint>

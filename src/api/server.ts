@@ -56,7 +56,7 @@ export async function startApi (options: ApiOptions, node: AspNode): Promise<Api
   const routes = [...nodeRoutes(ctx), ...agentRoutes(ctx), ...sessionRoutes(ctx), ...eventRoutes(ctx), ...logRoutes(ctx), ...(options.routes?.(ctx) ?? [])]
   ctx.openapi = openApiDocument(routes.map((r) => r.endpoint))
 
-  const app = Fastify({ logger: false, bodyLimit: config.bodyLimitBytes, return503OnClosing: true })
+  const app = Fastify({ logger: false, bodyLimit: config.bodyLimitBytes, return503OnClosing: true, exposeHeadRoutes: false })
   app.setErrorHandler((err, _request, reply) => {
     const p = problemFor(err)
     if (p.status >= 500) trace('internal error: %s', (err as Error).stack)
@@ -64,7 +64,8 @@ export async function startApi (options: ApiOptions, node: AspNode): Promise<Api
   })
   app.setNotFoundHandler((request, reply) => sendProblem(reply, problem('API_NOT_FOUND', 'No such route', `${request.method} ${request.url.split('?')[0]}`)))
   app.addHook('preClose', async () => ctx.streams.closeAll())
-  for (const r of routes) registerRoute(app, r, { auth: new Authenticator(options.operatorToken, agents), idempotency })
+  const auth = new Authenticator(options.operatorToken, agents)
+  for (const r of routes) registerRoute(app, r, { auth, idempotency })
 
   await sessionEvents.start()
   await webhooks.start()

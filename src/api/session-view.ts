@@ -37,7 +37,7 @@ export function sessionJson (state: SessionState, org: string, commitment: strin
 
 /** The operator sees every session; an agent those it opened, answered or speaks in for this org. */
 export function canSee (principal: Principal, state: SessionState, org: string): boolean {
-  return principal.kind === 'operator' || ourAgents(state, org).includes(principal.name)
+  return principal.kind === 'operator' || (principal.kind === 'agent' && ourAgents(state, org).includes(principal.name))
 }
 
 /** A signed session message in JSON, its fields in the schema's order whatever order it was decoded in. */

@@ -20,11 +20,10 @@ export function agentRoutes (ctx: ApiContext): Route[] {
       await ctx.agents.load()
       return added
     }),
-    route(e.whoami, async ({ principal }) => ({
-      kind: principal.kind,
-      agent: principal.kind === 'agent' ? principal.name : null,
-      org: ctx.node.key.orgId
-    })),
+    route(e.whoami, async ({ principal }) => {
+      if (principal.kind === 'anonymous') throw new ApiError('API_UNAUTHORIZED', 'a bearer token is required')
+      return { kind: principal.kind, agent: principal.kind === 'agent' ? principal.name : null, org: ctx.node.key.orgId }
+    }),
     route(e.getWebhook, async ({ query, principal }) => {
       const hook = webhooks.get(actingAgent(principal, query.agent))
       if (hook === undefined) throw new ApiError('API_NOT_FOUND', 'no webhook is registered')
