@@ -3,6 +3,10 @@
 // Only successful answers are kept: a refused or failed request changed nothing, so its retry runs
 // again. Keys are scoped to the caller (each agent, and the operator, has its own keys) and kept
 // for api.idempotencyRetentionMs.
+// Known limit: the result is stored after the action, so a crash between the two loses the result
+// and a retry acts again (for a session message: sends the next one). The window is one LevelDB
+// write; closing it needs the action and its result in one atomic write, which the session layer
+// does not offer yet.
 import { createHash } from 'node:crypto'
 import { logger } from '@libp2p/logger'
 import type { Clock } from '../clock.js'
