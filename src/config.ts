@@ -17,7 +17,17 @@ const configSchema = z.strictObject({
   network: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/),
   listen: z.array(z.string().min(1)).min(1),
   bootstrap: z.string(),
-  api: z.strictObject({ host: z.string().min(1), port: z.number().int().min(0).max(65535) }),
+  api: z.strictObject({
+    host: z.string().min(1),
+    port: z.number().int().min(0).max(65535),
+    bodyLimitBytes: z.number().int().min(1024),
+    idempotencyRetentionMs: z.number().int().min(1000),
+    eventRetention: z.number().int().min(100),
+    eventRetentionMs: z.number().int().min(1000),
+    webhookTimeoutMs: z.number().int().min(100),
+    webhookBackoffMinMs: z.number().int().min(10),
+    webhookBackoffMaxMs: z.number().int().min(10)
+  }),
   net: z.strictObject({
     maxConnections: z.number().int().min(1),
     inboundConnectionThreshold: z.number().int().min(1),
@@ -63,7 +73,14 @@ const defaults = {
   bootstrap: { value: '', doc: 'Peer list file (JSON: {"network", "peers": [multiaddr with /p2p/...]}), relative to the data dir or absolute. Empty: the shipped bootstrap/<network>.json.' },
   api: {
     host: { value: '127.0.0.1', doc: 'The local HTTP API for agents and operators. Keep it on loopback: agents run beside their node.' },
-    port: { value: 7450, doc: 'Port of the local HTTP API; 0 picks a free port (written to api.json in the data dir at start).' }
+    port: { value: 7450, doc: 'Port of the local HTTP API; 0 picks a free port (written to api.json in the data dir at start).' },
+    bodyLimitBytes: { value: 65536, doc: 'Largest request body the API accepts, in bytes (larger: 413 API_BODY_TOO_LARGE).' },
+    idempotencyRetentionMs: { value: 86400000, doc: 'How long the result of a request with an Idempotency-Key is kept for its retries.' },
+    eventRetention: { value: 100000, doc: 'Most events kept in the event journal (SSE resumption, webhook outbox); older ones are dropped first.' },
+    eventRetentionMs: { value: 604800000, doc: 'Events older than this are dropped once every webhook that wants them has them.' },
+    webhookTimeoutMs: { value: 10000, doc: 'How long one webhook delivery may take before it counts as failed.' },
+    webhookBackoffMinMs: { value: 1000, doc: 'First pause after a failed webhook delivery; it doubles after each failure.' },
+    webhookBackoffMaxMs: { value: 300000, doc: 'Longest pause between webhook delivery attempts.' }
   },
   net: {
     maxConnections: { value: 300, doc: 'Most open libp2p connections.' },

@@ -6,7 +6,6 @@ import { join } from 'node:path'
 import type { PeerId } from '@libp2p/interface'
 import { logger } from '@libp2p/logger'
 import { startApi, type Api } from './api/server.js'
-import { registerOperatorRoutes } from './api/operator-routes.js'
 import { registerApprovalRoutes } from './api/approval-routes.js'
 import { registerPolicyRoutes } from './api/policy-routes.js'
 import { registerConsequenceRoutes } from './api/consequence-routes.js'
@@ -204,13 +203,16 @@ export class AspNode {
       ]
       if (this.config.arbiter.enabled) await this.advertiseArbiter()
       if (this.options.api !== false) {
-        const api = await startApi({ host: this.config.api.host, port: this.config.api.port, operatorToken: await readOperatorToken(this.dataDir) },
-          (app) => {
-            registerOperatorRoutes(app, this)
+        const api = await startApi({
+          dataDir: this.dataDir,
+          config: this.config.api,
+          operatorToken: await readOperatorToken(this.dataDir),
+          operatorRoutes: (app) => {
             registerConsequenceRoutes(app, this)
             registerPolicyRoutes(app, guardrails)
             registerApprovalRoutes(app, guardrails.approvals)
-          })
+          }
+        }, this)
         this.parts.api = api
         await writeFile(join(this.dataDir, API_FILE), JSON.stringify({ url: api.url, pid: process.pid, peerId: peer.peerId.toString() }) + '\n', { mode: 0o600 })
       }

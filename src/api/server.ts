@@ -1,48 +1,119 @@
-// The node's local HTTP server on 127.0.0.1 (fastify). Every route needs a bearer token except
-// /v1/health. This issue serves the operator's routes; the agents' API extends the same server.
-import { createHash, timingSafeEqual } from 'node:crypto'
+// The node's local HTTP server on 127.0.0.1 (fastify): every endpoint of contract/, its events
+// (journal, SSE, webhooks) and its state (api-state/). Starts after the node's sessions (it
+// follows their events) and stops before them.
 import Fastify, { type FastifyInstance } from 'fastify'
-import { problem, problemFor, sendProblem } from './problem.js'
+import { logger } from '@libp2p/logger'
+import type { NodeConfig } from '../config.js'
+import type { AspNode } from '../node.js'
+import { AgentRegistry } from './agent-registry.js'
+import { Authenticator } from './auth.js'
+import type { ApiContext } from './context.js'
+import { EventJournal } from './event-journal.js'
+import { EventStreams } from './event-streams.js'
+import { Idempotency } from './idempotency.js'
+import { openApiDocument } from './openapi.js'
+import { ApiError, problem, problemFor, sendProblem } from './problem.js'
+import { registerRoute, type Route } from './route.js'
+import { agentRoutes } from './routes/agents.js'
+import { eventRoutes } from './routes/events.js'
+import { logRoutes } from './routes/log.js'
+import { nodeRoutes } from './routes/node.js'
+import { sessionRoutes } from './routes/sessions.js'
+import { SessionEvents } from './session-events.js'
+import { ApiStore } from './store.js'
+import { Webhooks } from './webhooks.js'
+
+const trace = logger('asp:api')
+
+const PRUNE_INTERVAL_MS = 60_000
 
 export interface ApiOptions {
-  host: string
-  port: number
+  dataDir: string
   operatorToken: string
+  config: NodeConfig['api']
+  /** More routes (e.g. policies, approvals), registered beside the built-in ones. */
+  routes?: (ctx: ApiContext) => Route[]
+  /**
+   * Plain fastify routes for the operator only (not yet declared in contract/, so not in the
+   * OpenAPI document): every request in their scope must carry the operator token.
+   */
+  operatorRoutes?: (app: FastifyInstance) => void
 }
 
 export interface Api {
   readonly url: string
   readonly app: FastifyInstance
+  readonly context: ApiContext
   close(): Promise<void>
 }
 
-const digest = (token: string): Buffer => createHash('sha256').update(token, 'utf8').digest()
+export async function startApi (options: ApiOptions, node: AspNode): Promise<Api> {
+  const { config } = options
+  const store = await ApiStore.open(options.dataDir)
+  const journal = new EventJournal(store, { retention: config.eventRetention, retentionMs: config.eventRetentionMs, clock: node.clock })
+  await journal.open()
+  const sessionEvents = new SessionEvents(node.sessions, node.log, journal, store)
+  const webhooks = new Webhooks(store, journal, { timeoutMs: config.webhookTimeoutMs, backoffMinMs: config.webhookBackoffMinMs, backoffMaxMs: config.webhookBackoffMaxMs, clock: node.clock })
+  const agents = new AgentRegistry(options.dataDir)
+  await agents.load()
+  const idempotency = new Idempotency(store, config.idempotencyRetentionMs, node.clock)
+  const ctx: ApiContext = { node, dataDir: options.dataDir, agents, journal, sessionEvents, webhooks, streams: new EventStreams(journal), openapi: {} }
+  const routes = [...nodeRoutes(ctx), ...agentRoutes(ctx), ...sessionRoutes(ctx), ...eventRoutes(ctx), ...logRoutes(ctx), ...(options.routes?.(ctx) ?? [])]
+  ctx.openapi = openApiDocument(routes.map((r) => r.endpoint))
 
-export async function startApi (options: ApiOptions, register: (app: FastifyInstance) => void): Promise<Api> {
-  const app = Fastify({ logger: false, bodyLimit: 64 * 1024 })
-  const operator = digest(options.operatorToken)
-
-  app.setErrorHandler((err, _request, reply) => sendProblem(reply, problemFor(err)))
-  app.setNotFoundHandler((request, reply) => sendProblem(reply, problem('API_NOT_FOUND', 'Not found', `${request.method} ${request.url}`)))
-  app.addHook('onRequest', async (request, reply) => {
-    if (request.routeOptions.config.public === true) return
-    const header = request.headers.authorization ?? ''
-    const token = header.startsWith('Bearer ') ? header.slice(7) : ''
-    // Compare digests: equal length, constant time, whatever the caller sent.
-    if (token.length === 0 || !timingSafeEqual(digest(token), operator)) {
-      return sendProblem(reply, problem('API_UNAUTHORIZED', 'Unauthorized', 'a valid bearer token is required'))
-    }
+  const app = Fastify({ logger: false, bodyLimit: config.bodyLimitBytes, return503OnClosing: true, exposeHeadRoutes: false })
+  app.setErrorHandler((err, _request, reply) => {
+    const p = problemFor(err)
+    if (p.status >= 500) trace('internal error: %s', (err as Error).stack)
+    return sendProblem(reply, p)
   })
-  register(app)
-  await app.listen({ host: options.host, port: options.port })
-  const address = app.server.address()
-  const port = typeof address === 'object' && address !== null ? address.port : options.port
-  return { url: `http://${options.host}:${port}`, app, close: async () => app.close() }
-}
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, problem('API_NOT_FOUND', 'No such route', `${request.method} ${request.url.split('?')[0]}`)))
+  app.addHook('preClose', async () => ctx.streams.closeAll())
+  const auth = new Authenticator(options.operatorToken, agents)
+  for (const r of routes) registerRoute(app, r, { auth, idempotency })
+  const operatorRoutes = options.operatorRoutes
+  if (operatorRoutes !== undefined) {
+    await app.register(async (scope) => {
+      scope.addHook('onRequest', async (request) => {
+        if ((await auth.principal(request.headers.authorization)).kind !== 'operator') throw new ApiError('API_FORBIDDEN', 'only the operator may use this route')
+      })
+      operatorRoutes(scope)
+    })
+  }
 
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** Served without a token. */
-    public?: boolean
+  await sessionEvents.start()
+  await webhooks.start()
+  const pruning = setInterval(() => {
+    idempotency.prune().catch((err: Error) => trace('idempotency pruning failed: %s', err.message))
+    journal.prune().catch((err: Error) => trace('event pruning failed: %s', err.message))
+  }, PRUNE_INTERVAL_MS)
+  pruning.unref()
+  try {
+    await app.listen({ host: config.host, port: config.port })
+  } catch (err) {
+    clearInterval(pruning)
+    await webhooks.stop()
+    await sessionEvents.stop()
+    await store.close()
+    throw err
+  }
+  const address = app.server.address()
+  const port = typeof address === 'object' && address !== null ? address.port : config.port
+  let closing: Promise<void> | null = null
+  return {
+    url: `http://${config.host}:${port}`,
+    app,
+    context: ctx,
+    close: async () => {
+      closing ??= (async () => {
+        clearInterval(pruning)
+        await app.close()
+        await webhooks.stop()
+        await sessionEvents.stop()
+        await journal.flush()
+        await store.close()
+      })()
+      return closing
+    }
   }
 }

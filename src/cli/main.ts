@@ -14,6 +14,7 @@ commands:
   status       show a running node's status
   discover     find the organizations that advertise a capability
   card         publish this organization's agent cards
+  agent        register the agents that use the node's API (prints each token once)
   log          export, import, inspect or annotate a node's log
   session      export one session's transcript for "asp verify"
   sessions     list the sessions in a node's log
@@ -32,6 +33,7 @@ const commands: Record<string, () => Promise<{ run: (argv: string[]) => Promise<
   status: async () => import('./commands/status.js'),
   discover: async () => import('./commands/discover.js'),
   card: async () => import('./commands/card.js'),
+  agent: async () => import('./commands/agent.js'),
   log: async () => import('./commands/log.js'),
   session: async () => import('./commands/session.js'),
   sessions: async () => ({ run: (await import('./commands/session.js')).runList }),
