@@ -56,14 +56,21 @@ const phase = z.enum(['negotiating', 'accepted', 'committed', 'fulfilled', 'reje
 
 const agreementView = z.object({
   v: z.literal(1),
+  deal: cidJson.describe('CID of the private deal terms (protocols/commitments.md).'),
+  parties: z.object({ initiator: orgId, responder: orgId }),
+  obligations: z.array(z.object({ id: z.string(), obligor: orgId, beneficiary: orgId, dueBy: timestamp })),
+  arbiters: z.array(orgId),
+  quorum: z.number().int(),
+  valueClass: z.number().int(),
+  at: timestamp
+}).describe('The public agreement both COMMIT signatures cover.')
+
+const dealView = z.object({
+  v: z.literal(1),
   session: z.string(),
   offer: cidJson,
-  parties: z.object({ initiator: orgId, responder: orgId }),
-  terms: termsSchema,
-  obligations: z.array(z.object({ id: z.string(), obligor: orgId, beneficiary: orgId, what: z.string(), dueBy: timestamp })),
-  arbiters: z.array(orgId),
-  quorum: z.number().int()
-})
+  terms: termsSchema
+}).describe('The private deal terms: the accepted offer in full.')
 
 export const sessionView = z.object({
   id: z.string(),
@@ -75,7 +82,7 @@ export const sessionView = z.object({
   parties: z.object({ initiator: party, responder: party }),
   speakers: z.object({ initiator: identifier, responder: identifier }).describe('The agent speaking for each side now (DELEGATE changes it).'),
   liveOffer: z.object({ cid: cidJson, by: role, terms: termsSchema, expiresAt: timestamp.optional() }).nullable(),
-  agreement: z.object({ cid: cidJson, value: agreementView }).nullable(),
+  agreement: z.object({ cid: cidJson, value: agreementView, deal: dealView }).nullable(),
   commits: z.object({ initiator: z.boolean(), responder: z.boolean() }).describe('Which sides have sent their COMMIT.'),
   confirmed: z.array(z.string()),
   disputed: z.array(z.string()),
@@ -116,5 +123,5 @@ export const sessionList = z.object({ sessions: z.array(sessionView) })
 export const commitmentView = z.object({
   cid: cidJson,
   record: base64Json.describe('The commitment record\'s canonical DAG-CBOR bytes, as stored in both logs.'),
-  value: z.object({ v: z.literal(1), agreement: agreementView, sigs: z.object({ initiator: base64Json, responder: base64Json }) })
+  value: z.object({ v: z.literal(1), agreement: agreementView, deal: dealView, sigs: z.object({ initiator: base64Json, responder: base64Json }) })
 })
