@@ -23,7 +23,9 @@ const configSchema = z.strictObject({
     maxFrameBytes: z.number().int().min(1024),
     readTimeoutMs: z.number().int().min(10),
     maxStreamsPerPeer: z.number().int().min(1),
-    bootstrapIntervalMs: z.number().int().min(100)
+    bootstrapIntervalMs: z.number().int().min(100),
+    maxInFlightPerPeer: z.number().int().min(1),
+    channelIdleMs: z.number().int().min(100)
   }),
   dht: z.strictObject({
     queryTimeoutMs: z.number().int().min(100),
@@ -36,6 +38,10 @@ const configSchema = z.strictObject({
   sync: z.strictObject({
     pageSize: z.number().int().min(1).max(1000),
     intervalMs: z.number().int().min(100)
+  }),
+  session: z.strictObject({
+    messagesPerSecond: z.number().positive(),
+    messageBurst: z.number().int().min(1)
   })
 })
 
@@ -58,7 +64,9 @@ const defaults = {
     maxFrameBytes: { value: 1048576, doc: 'Largest frame accepted on ASP streams (sync, cards), in bytes.' },
     readTimeoutMs: { value: 10000, doc: 'How long an ASP stream may wait for the next frame before it is reset.' },
     maxStreamsPerPeer: { value: 8, doc: 'Most concurrent inbound streams per peer and ASP protocol.' },
-    bootstrapIntervalMs: { value: 30000, doc: 'While no peer is connected, how often to dial the bootstrap peers again.' }
+    bootstrapIntervalMs: { value: 30000, doc: 'While no peer is connected, how often to dial the bootstrap peers again.' },
+    maxInFlightPerPeer: { value: 256, doc: 'Most session requests in flight with one peer, each way, on its long-lived channel: beyond it this node queues its own and answers the peer\'s with NET_BUSY.' },
+    channelIdleMs: { value: 30000, doc: 'A session channel (one long-lived stream per peer) with nothing in flight is closed after this long; the next message opens a new one.' }
   },
   dht: {
     queryTimeoutMs: { value: 10000, doc: 'Every DHT query (provide, findProviders) is abandoned after this long.' },
@@ -71,6 +79,10 @@ const defaults = {
   sync: {
     pageSize: { value: 256, doc: 'Most records in one page of catch-up sync.' },
     intervalMs: { value: 300000, doc: 'How often to catch up with a connected peer (also on connect).' }
+  },
+  session: {
+    messagesPerSecond: { value: 500, doc: 'Session messages accepted from one peer per second, on average (token bucket); more are refused with SESSION_RATE_LIMITED and change nothing.' },
+    messageBurst: { value: 1000, doc: 'Session messages one peer may send at once before messagesPerSecond applies (the token bucket\'s size).' }
   }
 } as const
 

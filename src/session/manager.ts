@@ -1,8 +1,9 @@
-// Negotiation sessions over the network (/asp/session/1.0.0). Each message is delivered in its own
-// request and acknowledged only after the receiver verified it, applied it to the session and made
-// it durable in its log; a refusal comes back as a typed error and changes nothing. The sender
-// records its own message only after the acknowledgement, so both logs hold the same transcript.
-// Resending the same message is idempotent, so a sender may retry after a lost connection.
+// Negotiation sessions over the network (/asp/session/1.0.0). Each message is one request on the
+// long-lived channel to the peer (net/channel.ts) and is acknowledged only after the receiver verified
+// it, applied it to the session and made it durable in its log; a refusal comes back as a typed error
+// and changes nothing. The sender records its own message only after the acknowledgement, so both
+// logs hold the same transcript. Resending the same message is idempotent, so a sender retries after
+// a lost stream or connection, and the message is delivered exactly once.
 import { randomBytes } from 'node:crypto'
 import type { PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
@@ -11,12 +12,15 @@ import { base32 } from 'multiformats/bases/base32'
 import { z } from 'zod'
 import type { Clock } from '../clock.js'
 import type { NodeConfig } from '../config.js'
-import { isAspError } from '../errors.js'
+import { AspError, isAspError } from '../errors.js'
 import type { Log } from '../log/log.js'
+import { Channels } from '../net/channel.js'
 import type { Peer } from '../net/libp2p.js'
-import { NetError, request, serve } from '../net/rpc.js'
+import { PeerRateLimit } from '../net/rate-limit.js'
+import { NetError } from '../net/rpc.js'
 import type { CID } from '../records/codec.js'
-import { verify, type Signer } from '../records/ed25519.js'
+import { verify as verifyEd25519, type Signer } from '../records/ed25519.js'
+import { rememberingVerify } from '../records/verify-memo.js'
 import { decodeRecord, encodeRecord, signRecord, type SignedRecord } from '../records/record.js'
 import { commitmentKind, commitmentOf } from './commitment-kind.js'
 import { apply, open, SessionError } from './machine.js'
@@ -27,6 +31,21 @@ import { other, type Role, type SessionState } from './state.js'
 const log = logger('asp:session')
 
 export const SESSION_PROTOCOL = '/asp/session/1.0.0'
+
+/**
+ * Largest frame on /asp/session/1.0.0 either way (fixed, so both sides agree): a session message of
+ * at most 32768 bytes with the request's own keys, or an answer with an error text of at most 512
+ * characters, fit well inside it.
+ */
+export const SESSION_FRAME_BYTES = 34816
+
+/** COMMIT signatures are checked when a message is built and again when it is recorded: once is enough. */
+const verify = rememberingVerify(verifyEd25519)
+
+/** Delivery refusals that are not the state machine's (their codes travel to the sender like its codes). */
+export class DeliveryError extends AspError<'SESSION_RATE_LIMITED'> {
+  override name = 'SessionError'
+}
 
 const deliver = z.strictObject({ message: z.custom<Uint8Array>((v) => v instanceof Uint8Array) })
 const ack = z.strictObject({ session: z.string(), seq: z.number().int(), cid: z.string() })
@@ -63,6 +82,8 @@ export class SessionManager {
   private readonly listeners = new Set<(event: SessionEvent) => void>()
   private readonly locks = new Map<string, Promise<void>>()
   private readonly org: string
+  private readonly channels: Channels
+  private readonly rate: PeerRateLimit
 
   constructor (
     private readonly peer: Peer,
@@ -72,6 +93,14 @@ export class SessionManager {
     private readonly clock: Clock
   ) {
     this.org = log.author
+    this.channels = new Channels(peer, SESSION_PROTOCOL, {
+      maxFrameBytes: SESSION_FRAME_BYTES,
+      requestTimeoutMs: config.net.readTimeoutMs,
+      maxInFlight: config.net.maxInFlightPerPeer,
+      idleMs: config.net.channelIdleMs,
+      maxStreams: config.net.maxStreamsPerPeer
+    })
+    this.rate = new PeerRateLimit(config.session.messagesPerSecond, config.session.messageBurst)
   }
 
   /** Rebuilds every session from the log, then serves the protocol. */
@@ -87,7 +116,12 @@ export class SessionManager {
     }
     // A crash between a COMMIT and its commitment leaves the commitment to write now.
     for (const { state } of this.sessions.values()) await this.recordCommitment(state)
-    await serve(this.peer, SESSION_PROTOCOL, async (body, remote) => this.receive(body, remote), this.config.net)
+    await this.channels.serve(async (body, remote) => this.receive(body, remote))
+  }
+
+  /** Closes the channels to peers; messages in flight fail (and are not recorded). */
+  stop (): void {
+    this.channels.close()
   }
 
   onEvent (listener: (event: SessionEvent) => void): () => void {
@@ -180,7 +214,7 @@ export class SessionManager {
     const remote = peerIdFromString(message.value.to.org)
     for (let attempt = 1; attempt <= DELIVERY_ATTEMPTS; attempt++) {
       try {
-        const answer = ack.safeParse(await request(this.peer, remote, SESSION_PROTOCOL, { message: message.bytes }, this.config.net))
+        const answer = ack.safeParse(await this.channels.request(remote, { message: message.bytes }))
         if (!answer.success || answer.data.cid !== message.cid.toString()) throw new NetError('NET_FRAME_INVALID', 'the peer acknowledged something else')
         break
       } catch (err) {
@@ -195,6 +229,8 @@ export class SessionManager {
   }
 
   private async receive (body: unknown, remote: PeerId): Promise<unknown> {
+    // First and cheapest: a peer over its rate is refused before its bytes cost a decode.
+    if (!this.rate.take(remote.toString())) throw new DeliveryError('SESSION_RATE_LIMITED', 'too many session messages from this peer; slow down')
     const parsed = deliver.safeParse(body)
     if (!parsed.success) throw new NetError('NET_REQUEST_INVALID', 'a session request is {message}')
     let message: SignedRecord<SessionMessage>
