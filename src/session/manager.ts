@@ -53,6 +53,18 @@ const ack = z.strictObject({ session: z.string(), seq: z.number().int(), cid: z.
 /** Attempts to deliver one message before the sender gives up (each after a short pause). */
 const DELIVERY_ATTEMPTS = 3
 
+async function settledOrAborted (settled: Promise<void>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return
+  let onAbort!: () => void
+  const aborted = new Promise<void>((resolve) => { onAbort = resolve })
+  signal.addEventListener('abort', onAbort, { once: true })
+  try {
+    await Promise.race([settled, aborted])
+  } finally {
+    signal.removeEventListener('abort', onAbort)
+  }
+}
+
 export interface SessionEvent {
   session: string
   message: SessionMessage
@@ -84,6 +96,8 @@ export class SessionManager {
   private readonly org: string
   private readonly channels: Channels
   private readonly rate: PeerRateLimit
+  /** Our own message being delivered, per session, until it is recorded or its delivery fails. */
+  private readonly outgoing = new Map<string, { seq: number, settled: Promise<void>, settle: () => void }>()
 
   constructor (
     private readonly peer: Peer,
@@ -101,6 +115,8 @@ export class SessionManager {
       maxStreams: config.net.maxStreamsPerPeer
     })
     this.rate = new PeerRateLimit(config.session.messagesPerSecond, config.session.messageBurst)
+    // Our own message is recorded (after its acknowledgement): a reply built on it may now be taken.
+    this.listeners.add((event) => { if (event.direction === 'out') this.settleOutgoing(event.session, event.message.seq) })
   }
 
   /** Rebuilds every session from the log, then serves the protocol. */
@@ -116,7 +132,7 @@ export class SessionManager {
     }
     // A crash between a COMMIT and its commitment leaves the commitment to write now.
     for (const { state } of this.sessions.values()) await this.recordCommitment(state)
-    await this.channels.serve(async (body, remote) => this.receive(body, remote))
+    await this.channels.serve(async (body, remote, signal) => this.receive(body, remote, signal))
   }
 
   /** Closes the channels to peers; messages in flight fail (and are not recorded). */
@@ -210,25 +226,46 @@ export class SessionManager {
     }, this.signer)
   }
 
+  /**
+   * Delivers one message, resending it after a transport failure. From here until the message is
+   * recorded (or delivery fails), the session's marker tells `receive` that a reply built on it may
+   * overtake our own recording of it.
+   */
   private async deliver (message: SignedRecord<SessionMessage>): Promise<void> {
+    const { session, seq } = message.value
+    let settle!: () => void
+    const settled = new Promise<void>((resolve) => { settle = resolve })
+    this.outgoing.set(session, { seq, settled, settle })
     const remote = peerIdFromString(message.value.to.org)
-    for (let attempt = 1; attempt <= DELIVERY_ATTEMPTS; attempt++) {
-      try {
-        const answer = ack.safeParse(await this.channels.request(remote, { message: message.bytes }))
-        if (!answer.success || answer.data.cid !== message.cid.toString()) throw new NetError('NET_FRAME_INVALID', 'the peer acknowledged something else')
-        break
-      } catch (err) {
-        if (err instanceof NetError && err.code === 'NET_REMOTE_ERROR') {
-          const code = String(err.details.remoteCode)
-          throw new SessionError(code.startsWith('SESSION_') ? code as never : 'SESSION_REFUSED', err.message)
+    try {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const answer = ack.safeParse(await this.channels.request(remote, { message: message.bytes }))
+          if (!answer.success || answer.data.cid !== message.cid.toString()) throw new NetError('NET_FRAME_INVALID', 'the peer acknowledged something else')
+          return
+        } catch (err) {
+          if (err instanceof NetError && err.code === 'NET_REMOTE_ERROR') {
+            const code = String(err.details.remoteCode)
+            throw new SessionError(code.startsWith('SESSION_') ? code as never : 'SESSION_REFUSED', err.message)
+          }
+          if (attempt === DELIVERY_ATTEMPTS) throw err
+          await new Promise((resolve) => setTimeout(resolve, 100 * attempt))
         }
-        if (attempt === DELIVERY_ATTEMPTS) throw err
-        await new Promise((resolve) => setTimeout(resolve, 100 * attempt))
       }
+    } catch (err) {
+      this.settleOutgoing(session, seq)
+      throw err
     }
   }
 
-  private async receive (body: unknown, remote: PeerId): Promise<unknown> {
+  private settleOutgoing (session: string, seq: number): void {
+    const marker = this.outgoing.get(session)
+    if (marker === undefined || marker.seq !== seq) return
+    this.outgoing.delete(session)
+    marker.settle()
+  }
+
+  private async receive (body: unknown, remote: PeerId, signal: AbortSignal): Promise<unknown> {
     // First and cheapest: a peer over its rate is refused before its bytes cost a decode.
     if (!this.rate.take(remote.toString())) throw new DeliveryError('SESSION_RATE_LIMITED', 'too many session messages from this peer; slow down')
     const parsed = deliver.safeParse(body)
@@ -242,6 +279,10 @@ export class SessionManager {
     const m = message.value
     if (m.from.org !== remote.toString()) throw new SessionError('SESSION_WRONG_PEER', 'the message is not signed by the peer that sent it')
     if (m.to.org !== this.org) throw new SessionError('SESSION_WRONG_PARTY', 'the message is addressed to another org')
+    // The peer's answer to our message and its reply to it can arrive together: the reply waits until
+    // our message is recorded (or its delivery failed), so that it is applied on top of it.
+    const own = this.outgoing.get(m.session)
+    if (own !== undefined && own.seq === m.seq - 1) await settledOrAborted(own.settled, signal)
     return this.withLock(m.session, async () => this.accept(message))
   }
 

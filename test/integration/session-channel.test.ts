@@ -73,6 +73,26 @@ describe('session channels: one long-lived stream per peer (/asp/session/1.0.0)'
     assert.equal(sessionStreams(seller, buyer).length, 1, 'one outbound session stream from the seller')
   })
 
+  it('a reply sent the moment a message arrives is applied after that message, even when it overtakes the acknowledgement', async () => {
+    const replies: Array<Promise<unknown>> = []
+    const stop = seller.sessions.onEvent((event) => {
+      if (event.direction === 'in' && event.message.type === 'QUERY') replies.push(seller.sessions.send(event.session, { type: 'INFORM', body: { text: 'at once' } }))
+    })
+    try {
+      const ids: string[] = []
+      for (let i = 0; i < 20; i++) {
+        ids.push((await buyer.sessions.open('procurement', { org: seller.key.orgId, agent: 'sales' }, { type: 'QUERY', body: { question: `now ${i}?` } })).id)
+      }
+      await Promise.all(replies)
+      for (const id of ids) {
+        assert.equal(cids(seller.sessions, id).length, 2)
+        assert.deepEqual(cids(buyer.sessions, id), cids(seller.sessions, id))
+      }
+    } finally {
+      stop()
+    }
+  })
+
   it('the stream reset with a message in flight: the resend delivers it exactly once', async () => {
     const s = await buyer.sessions.open('procurement', { org: seller.key.orgId, agent: 'sales' }, { type: 'QUERY', body: { question: 'before the cut' } })
     const [old] = sessionStreams(buyer, seller)
