@@ -68,6 +68,7 @@ class Line {
   /** Sends one request and resolves with its answer's `ok` value. */
   async call (body: unknown, signal: AbortSignal): Promise<unknown> {
     if (this.dead) throw new NetError('NET_CHANNEL_CLOSED', 'the channel is closed')
+    if (signal.aborted) throw new NetError('NET_TIMEOUT', 'no answer in time')
     const id = this.nextId++
     const bytes = frame(encode({ id, request: body }))
     const sentAt = performance.now()
@@ -192,6 +193,7 @@ class Outbound {
   private opening: Promise<Line> | null = null
   private inFlight = 0
   private readonly queue: Array<() => void> = []
+  private closed = false
 
   constructor (private readonly peer: Peer, private readonly remote: PeerId, private readonly protocol: string, private readonly limits: ChannelLimits) {}
 
@@ -205,7 +207,9 @@ class Outbound {
     }
   }
 
+  /** Ends the line; requests in flight or waiting fail with NET_CHANNEL_CLOSED, and later ones too. */
   close (): void {
+    this.closed = true
     this.line?.close()
     for (const wake of this.queue.splice(0)) wake()
   }
@@ -215,6 +219,7 @@ class Outbound {
   }
 
   private async open (signal: AbortSignal): Promise<Line> {
+    if (this.closed) throw new NetError('NET_CHANNEL_CLOSED', 'the channels are closed')
     if (this.line?.alive === true) return this.line
     this.opening ??= (async () => {
       try {
@@ -233,6 +238,7 @@ class Outbound {
   }
 
   private async acquire (signal: AbortSignal): Promise<void> {
+    if (signal.aborted) throw new NetError('NET_TIMEOUT', 'no answer in time')
     if (this.inFlight < this.limits.maxInFlight) {
       this.inFlight++
       return

@@ -135,11 +135,6 @@ export class SessionManager {
     await this.channels.serve(async (body, remote, signal) => this.receive(body, remote, signal))
   }
 
-  /** Closes the channels to peers; messages in flight fail (and are not recorded). */
-  stop (): void {
-    this.channels.close()
-  }
-
   onEvent (listener: (event: SessionEvent) => void): () => void {
     this.listeners.add(listener)
     return () => this.listeners.delete(listener)
