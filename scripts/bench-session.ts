@@ -19,6 +19,7 @@ import type { AspNode } from '../src/node.js'
 import { terms } from '../test/helpers/session-kit.js'
 import { eventually, startNetwork } from '../test/helpers/network.js'
 import { rawRoundTrips } from './bench/raw-stream.js'
+import { benchConfig } from './bench/session-config.js'
 import { print, type Row } from './bench/report.js'
 import { summary } from './bench/stats.js'
 
@@ -102,7 +103,7 @@ async function concurrently (total: number, one: () => Promise<void>): Promise<{
   return { rate: total / seconds, cores: (used.user + used.system) / 1e6 / seconds }
 }
 
-const net = await startNetwork(2, { config: (c) => { c.net.maxStreamsPerPeer = 128 } })
+const net = await startNetwork(2, { config: benchConfig })
 try {
   const [buyer, seller] = net.nodes as [AspNode, AspNode]
   await eventually('connected', () => buyer.peer.getPeers().length > 0)

@@ -10,13 +10,13 @@ import { domainSeparated } from '../../src/records/record.js'
 import { agreementId } from '../../src/session/agreement.js'
 import { COMMITMENT_DOMAIN } from '../../src/session/machine.js'
 import { terms } from '../../test/helpers/session-kit.js'
-import { fastConfig } from '../../test/helpers/network.js'
+import { benchConfig } from './session-config.js'
 
 const root = process.argv[2]
 if (root === undefined || process.send === undefined) throw new Error('usage: fork(session-seller.js, [dataDirRoot])')
 const dir = join(root, 'seller-process')
 await initDataDir(dir, { network: 'devnet', bootstrap: '' })
-const node = await AspNode.open(dir, { api: false, config: (c) => { fastConfig(c); c.net.maxStreamsPerPeer = 128 } })
+const node = await AspNode.open(dir, { api: false, config: benchConfig })
 await node.start()
 
 const offer = terms({ arbiters: [], quorum: 0 })

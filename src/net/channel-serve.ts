@@ -2,6 +2,7 @@
 // the stream is: a map with the key `id` opens a channel (many requests, answers by id, in any
 // order); anything else is the single request of the one-request-per-stream framing of §5, answered
 // once before the stream closes, which is how requesters without channels still reach this node.
+import { setMaxListeners } from 'node:events'
 import type { PeerId, Stream } from '@libp2p/interface'
 import { logger } from '@libp2p/logger'
 import { isAspError } from '../errors.js'
@@ -42,6 +43,27 @@ export class InFlight {
   }
 }
 
+/**
+ * The handlers' deadline signal, one per tenth of a second rather than one per request (an
+ * AbortSignal.timeout costs tens of µs): each request gets at least `ms`, at most `ms` + 100.
+ */
+export class SharedTimeout {
+  private current: { until: number, signal: AbortSignal } | undefined
+
+  constructor (private readonly ms: number) {}
+
+  signal (): AbortSignal {
+    const now = performance.now()
+    if (this.current === undefined || this.current.until <= now) {
+      const signal = AbortSignal.timeout(this.ms + 100)
+      // Many handlers may wait on one signal at once; that is by design, not a leak.
+      setMaxListeners(Infinity, signal)
+      this.current = { until: now + 100, signal }
+    }
+    return this.current.signal
+  }
+}
+
 export class InboundStream {
   private readonly reader: FrameReader
   private readonly peerKey: string
@@ -56,7 +78,8 @@ export class InboundStream {
     private readonly remote: PeerId,
     private readonly handler: Handler,
     private readonly limits: ServeLimits,
-    private readonly inFlight: InFlight
+    private readonly inFlight: InFlight,
+    private readonly deadline: SharedTimeout
   ) {
     this.reader = new FrameReader(limits.maxFrameBytes)
     this.peerKey = remote.toString()
@@ -132,7 +155,7 @@ export class InboundStream {
     void (async () => {
       let reply: Reply
       try {
-        reply = { ok: await this.handler(request, this.remote, AbortSignal.timeout(this.limits.requestTimeoutMs)) }
+        reply = { ok: await this.handler(request, this.remote, this.deadline.signal()) }
       } catch (err) {
         if (!isAspError(err)) log.error('handler failed: %e', err)
         reply = { error: isAspError(err) ? { code: err.code, message: err.message.slice(0, MAX_ERROR_MESSAGE) } : { code: 'INTERNAL', message: 'internal error' } }

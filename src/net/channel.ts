@@ -13,7 +13,7 @@
 import type { Connection, PeerId, Stream, StreamCloseEvent } from '@libp2p/interface'
 import { logger } from '@libp2p/logger'
 import { decodeCanonical, encode } from '../records/codec.js'
-import { InboundStream, InFlight } from './channel-serve.js'
+import { InboundStream, InFlight, SharedTimeout } from './channel-serve.js'
 import { bytesOf, frame, FrameReader, hasExactly, isPlainMap, isRequestId } from './frames.js'
 import type { Peer } from './libp2p.js'
 import { NetError, type Handler } from './rpc.js'
@@ -36,6 +36,31 @@ export interface ChannelLimits {
 interface Waiter {
   resolve: (value: unknown) => void
   reject: (err: unknown) => void
+}
+
+/**
+ * When a request gives up: a time, and the caller's own signal if it gave one. Plain timers, not an
+ * AbortSignal per request: AbortSignal.timeout with a listener cost about 25 times a setTimeout here,
+ * once or twice per message.
+ */
+class Deadline {
+  constructor (readonly at: number, readonly signal?: AbortSignal) {}
+
+  get passed (): boolean {
+    return performance.now() >= this.at || this.signal?.aborted === true
+  }
+
+  /** Calls `onPass` (perhaps twice) when the deadline passes; the returned function cancels that. */
+  watch (onPass: () => void): () => void {
+    const timer = setTimeout(onPass, Math.max(0, this.at - performance.now()))
+    const signal = this.signal
+    if (signal === undefined) return () => { clearTimeout(timer) }
+    signal.addEventListener('abort', onPass, { once: true })
+    return () => {
+      clearTimeout(timer)
+      signal.removeEventListener('abort', onPass)
+    }
+  }
 }
 
 /** The requester's side of one stream: its ids, its requests waiting for answers. */
@@ -66,36 +91,31 @@ class Line {
   }
 
   /** Sends one request and resolves with its answer's `ok` value. */
-  async call (body: unknown, signal: AbortSignal): Promise<unknown> {
+  async call (body: unknown, deadline: Deadline): Promise<unknown> {
     if (this.dead) throw new NetError('NET_CHANNEL_CLOSED', 'the channel is closed')
-    if (signal.aborted) throw new NetError('NET_TIMEOUT', 'no answer in time')
+    if (deadline.passed) throw new NetError('NET_TIMEOUT', 'no answer in time')
     const id = this.nextId++
     const bytes = frame(encode({ id, request: body }))
     const sentAt = performance.now()
     clearTimeout(this.idleTimer)
     return new Promise((resolve, reject) => {
-      const onAbort = (): void => {
+      const cancel = deadline.watch(() => {
         if (!this.pending.delete(id)) return
-        reject(new NetError('NET_TIMEOUT', 'no answer in time', {}, { cause: signal.reason }))
+        reject(new NetError('NET_TIMEOUT', 'no answer in time'))
         // No answer at all since this request went out: the stream is stuck, not just this request.
         if (this.lastAnswerAt < sentAt) this.abort(new NetError('NET_TIMEOUT', 'the channel answered nothing in time'))
         else this.armIdle()
-      }
-      const settle = (): void => {
-        signal.removeEventListener('abort', onAbort)
-        this.armIdle()
-      }
-      this.pending.set(id, {
-        resolve: (value) => { settle(); resolve(value) },
-        reject: (err) => { settle(); reject(err) }
       })
-      signal.addEventListener('abort', onAbort, { once: true })
+      this.pending.set(id, {
+        resolve: (value) => { cancel(); this.armIdle(); resolve(value) },
+        reject: (err) => { cancel(); this.armIdle(); reject(err) }
+      })
       try {
         // Frames go out in id order: the id is taken and the frame queued in the same turn.
         this.stream.send(bytes)
       } catch (err) {
         this.pending.delete(id)
-        signal.removeEventListener('abort', onAbort)
+        cancel()
         reject(new NetError('NET_CHANNEL_CLOSED', `cannot write to the channel: ${(err as Error).message}`, {}, { cause: err }))
       }
     })
@@ -197,11 +217,11 @@ class Outbound {
 
   constructor (private readonly peer: Peer, private readonly remote: PeerId, private readonly protocol: string, private readonly limits: ChannelLimits) {}
 
-  async request (body: unknown, signal: AbortSignal): Promise<unknown> {
-    await this.acquire(signal)
+  async request (body: unknown, deadline: Deadline): Promise<unknown> {
+    await this.acquire(deadline)
     try {
-      const line = await this.open(signal)
-      return await line.call(body, signal)
+      const line = this.line?.alive === true && !this.closed ? this.line : await this.open(deadline)
+      return await line.call(body, deadline)
     } finally {
       this.release()
     }
@@ -218,7 +238,7 @@ class Outbound {
     return this.line === null && this.opening === null && this.inFlight === 0
   }
 
-  private async open (signal: AbortSignal): Promise<Line> {
+  private async open (deadline: Deadline): Promise<Line> {
     if (this.closed) throw new NetError('NET_CHANNEL_CLOSED', 'the channels are closed')
     if (this.line?.alive === true) return this.line
     this.opening ??= (async () => {
@@ -234,28 +254,28 @@ class Outbound {
         this.opening = null
       }
     })()
-    return raceAbort(this.opening, signal)
+    return beforeDeadline(this.opening, deadline)
   }
 
-  private async acquire (signal: AbortSignal): Promise<void> {
-    if (signal.aborted) throw new NetError('NET_TIMEOUT', 'no answer in time')
+  private async acquire (deadline: Deadline): Promise<void> {
+    if (deadline.passed) throw new NetError('NET_TIMEOUT', 'no answer in time')
     if (this.inFlight < this.limits.maxInFlight) {
       this.inFlight++
       return
     }
     await new Promise<void>((resolve, reject) => {
       const wake = (): void => {
-        signal.removeEventListener('abort', onAbort)
+        cancel()
         this.inFlight++
         resolve()
       }
-      const onAbort = (): void => {
+      const cancel = deadline.watch(() => {
         const at = this.queue.indexOf(wake)
-        if (at >= 0) this.queue.splice(at, 1)
+        if (at < 0) return
+        this.queue.splice(at, 1)
         reject(new NetError('NET_TIMEOUT', `waited too long behind ${this.limits.maxInFlight} requests in flight`))
-      }
+      })
       this.queue.push(wake)
-      signal.addEventListener('abort', onAbort, { once: true })
     })
   }
 
@@ -265,16 +285,15 @@ class Outbound {
   }
 }
 
-async function raceAbort<T> (promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) throw new NetError('NET_TIMEOUT', 'no answer in time')
-  let onAbort: (() => void) | undefined
+async function beforeDeadline<T> (promise: Promise<T>, deadline: Deadline): Promise<T> {
+  if (deadline.passed) throw new NetError('NET_TIMEOUT', 'no answer in time')
+  let cancel: (() => void) | undefined
   try {
     return await Promise.race([promise, new Promise<never>((_resolve, reject) => {
-      onAbort = () => { reject(new NetError('NET_TIMEOUT', 'no answer in time')) }
-      signal.addEventListener('abort', onAbort, { once: true })
+      cancel = deadline.watch(() => { reject(new NetError('NET_TIMEOUT', 'no answer in time')) })
     })])
   } finally {
-    if (onAbort !== undefined) signal.removeEventListener('abort', onAbort)
+    cancel?.()
   }
 }
 
@@ -283,13 +302,15 @@ export class Channels {
   private readonly outbound = new Map<string, Outbound>()
   /** Requests being served, per remote peer, over all its streams. */
   private readonly serving = new InFlight()
+  private readonly handlerDeadline: SharedTimeout
 
-  constructor (private readonly peer: Peer, readonly protocol: string, private readonly limits: ChannelLimits) {}
+  constructor (private readonly peer: Peer, readonly protocol: string, private readonly limits: ChannelLimits) {
+    this.handlerDeadline = new SharedTimeout(limits.requestTimeoutMs)
+  }
 
   /** Sends `body` to `remote` and resolves with the `ok` value of the answer; throws a NetError. */
   async request (remote: PeerId, body: unknown, options: { signal?: AbortSignal } = {}): Promise<unknown> {
-    const deadline = AbortSignal.timeout(this.limits.requestTimeoutMs)
-    const signal = options.signal === undefined ? deadline : AbortSignal.any([options.signal, deadline])
+    const deadline = new Deadline(performance.now() + this.limits.requestTimeoutMs, options.signal)
     const key = remote.toString()
     let channel = this.outbound.get(key)
     if (channel === undefined) {
@@ -298,12 +319,12 @@ export class Channels {
       // Forget peers whose channel has been idle, so the map does not grow with every peer ever met.
       if (this.outbound.size > 1024) for (const [k, c] of this.outbound) if (c.idle && k !== key) this.outbound.delete(k)
     }
-    return channel.request(body, signal)
+    return channel.request(body, deadline)
   }
 
   async serve (handler: Handler): Promise<void> {
     await this.peer.handle(this.protocol, (stream: Stream, connection: Connection) => {
-      void new InboundStream(stream, connection.remotePeer, handler, this.limits, this.serving)
+      void new InboundStream(stream, connection.remotePeer, handler, this.limits, this.serving, this.handlerDeadline)
     }, { maxInboundStreams: this.limits.maxStreams, maxOutboundStreams: this.limits.maxStreams })
   }
 
