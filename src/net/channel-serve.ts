@@ -7,7 +7,7 @@ import type { PeerId, Stream } from '@libp2p/interface'
 import { logger } from '@libp2p/logger'
 import { isAspError } from '../errors.js'
 import { decodeCanonical, encode } from '../records/codec.js'
-import { bytesOf, frame, FrameReader, hasExactly, isPlainMap, isRequestId } from './frames.js'
+import { bytesOf, frame, FrameReader, hasExactly, isPlainMap, isRequestId, Outbox } from './frames.js'
 import { NetError, type Handler } from './rpc.js'
 
 const log = logger('asp:net:channel')
@@ -66,6 +66,7 @@ export class SharedTimeout {
 
 export class InboundStream {
   private readonly reader: FrameReader
+  private readonly outbox: Outbox
   private readonly peerKey: string
   private mode: 'first' | 'channel' | 'single' = 'first'
   private lastId = 0
@@ -82,6 +83,14 @@ export class InboundStream {
     private readonly deadline: SharedTimeout
   ) {
     this.reader = new FrameReader(limits.maxFrameBytes)
+    this.outbox = new Outbox((bytes) => {
+      if (stream.writeStatus !== 'writable') return
+      try {
+        stream.send(bytes)
+      } catch (err) {
+        stream.abort(err as Error)
+      }
+    })
     this.peerKey = remote.toString()
     // A peer that does not read its answers gets the stream reset instead of an ever-growing buffer.
     stream.maxWriteBufferLength = 4 * limits.maxFrameBytes
@@ -169,13 +178,10 @@ export class InboundStream {
     })()
   }
 
+  /** Writes an answer: at once when it is the only one due, with the others of this turn otherwise. */
   private send (bytes: Uint8Array): void {
     if (this.stream.writeStatus !== 'writable') return
-    try {
-      this.stream.send(bytes)
-    } catch (err) {
-      this.stream.abort(err as Error)
-    }
+    this.outbox.write(bytes, this.active === 0)
   }
 
   private reset (why: string): void {
@@ -188,6 +194,7 @@ export class InboundStream {
   private closeIfDone (): void {
     if (!this.remoteDone || this.active > 0 || this.stream.status !== 'open' || this.stream.writeStatus !== 'writable') return
     clearTimeout(this.timer)
+    this.outbox.flush()
     this.stream.close().catch((err: Error) => { this.stream.abort(err) })
   }
 

@@ -14,7 +14,7 @@ import type { Connection, PeerId, Stream, StreamCloseEvent } from '@libp2p/inter
 import { logger } from '@libp2p/logger'
 import { decodeCanonical, encode } from '../records/codec.js'
 import { InboundStream, InFlight, SharedTimeout } from './channel-serve.js'
-import { bytesOf, frame, FrameReader, hasExactly, isPlainMap, isRequestId } from './frames.js'
+import { bytesOf, frame, FrameReader, hasExactly, isPlainMap, isRequestId, Outbox } from './frames.js'
 import type { Peer } from './libp2p.js'
 import { NetError, type Handler } from './rpc.js'
 
@@ -68,12 +68,20 @@ class Line {
   private nextId = 1
   private readonly pending = new Map<number, Waiter>()
   private readonly reader: FrameReader
+  private readonly outbox: Outbox
   private idleTimer: ReturnType<typeof setTimeout> | undefined
   private lastAnswerAt = performance.now()
   private dead = false
 
   constructor (readonly stream: Stream, private readonly limits: ChannelLimits, private readonly onDead: (line: Line) => void) {
     this.reader = new FrameReader(limits.maxFrameBytes)
+    this.outbox = new Outbox((bytes) => {
+      try {
+        stream.send(bytes)
+      } catch (err) {
+        this.abort(new NetError('NET_CHANNEL_CLOSED', `cannot write to the channel: ${(err as Error).message}`, {}, { cause: err }))
+      }
+    })
     stream.addEventListener('message', (event) => { this.onBytes(event.data) })
     stream.addEventListener('remoteCloseWrite', () => {
       // The responder closes when it finds the stream idle: nothing more will be answered here.
@@ -98,6 +106,7 @@ class Line {
     const bytes = frame(encode({ id, request: body }))
     const sentAt = performance.now()
     clearTimeout(this.idleTimer)
+    const alone = this.pending.size === 0
     return new Promise((resolve, reject) => {
       const cancel = deadline.watch(() => {
         if (!this.pending.delete(id)) return
@@ -110,14 +119,8 @@ class Line {
         resolve: (value) => { cancel(); this.armIdle(); resolve(value) },
         reject: (err) => { cancel(); this.armIdle(); reject(err) }
       })
-      try {
-        // Frames go out in id order: the id is taken and the frame queued in the same turn.
-        this.stream.send(bytes)
-      } catch (err) {
-        this.pending.delete(id)
-        cancel()
-        reject(new NetError('NET_CHANNEL_CLOSED', `cannot write to the channel: ${(err as Error).message}`, {}, { cause: err }))
-      }
+      // Frames go out in id order: the id is taken and the frame queued in the same turn.
+      this.outbox.write(bytes, alone)
     })
   }
 
