@@ -23,7 +23,7 @@ import { honoredDeal } from './demo/honored-deal.js'
 import type { DemoNetwork } from './demo/network.js'
 import { exportAndVerify, printReputation, printTimeline } from './demo/report.js'
 import { castAgents, startNetwork } from './demo/setup.js'
-import { elapsed, interrupt, StepFailed } from './demo/steps.js'
+import { elapsed, interrupt, interrupted, StepFailed } from './demo/steps.js'
 
 const { values } = parseArgs({ options: { keep: { type: 'boolean', default: false }, dir: { type: 'string' } } })
 const keep = values.keep === true
@@ -38,8 +38,9 @@ async function prepareFolder (): Promise<{ folder: string, temporary: boolean }>
 
 function printKept (net: DemoNetwork): void {
   console.log('\nThe network keeps running (--keep). Each node, its API and its operator token file:')
-  for (const n of net.nodes) console.log(`  ${n.name.padEnd(10)} ${n.apiUrl.padEnd(24)} ${join(n.path, 'operator.token')}   pid ${n.pid ?? '?'}`)
-  console.log(`Agent tokens: ${join(net.folder, 'tokens')}/. Try: cd ${net.folder} && npx asp reputation --data-dir buyer`)
+  for (const n of net.nodes) console.log(`  ${n.name.padEnd(10)} pid ${String(n.pid ?? '?').padEnd(7)} ${n.apiUrl.padEnd(24)} ${join(n.path, 'operator.token')}`)
+  console.log(`Agent tokens (Authorization: Bearer …) are in ${join(net.folder, 'tokens')}/.`)
+  console.log(`Try, from this repository: npx asp reputation --data-dir ${net.node('buyer').path}`)
   console.log(`Stop the network: kill ${net.nodes.map((n) => n.pid).join(' ')}`)
 }
 
@@ -62,11 +63,11 @@ try {
   net = await startNetwork(folder, { detached: keep })
   const cast = await castAgents(net)
   await publishAndDiscover(cast)
-  await honoredDeal(cast)
+  const honored = await honoredDeal(cast)
   const broken = await brokenDeal(cast)
   await printTimeline(cast, broken)
   await printReputation(cast)
-  await exportAndVerify(net)
+  await exportAndVerify(net, [{ session: honored.session, file: 'deal-vendor-a.car' }, { session: broken.session, file: 'deal-vendor-b.car' }])
   if (keep) {
     await net.start({ detached: true })
     for (const n of net.nodes) n.detach()
@@ -78,11 +79,17 @@ try {
 
 if (failed !== undefined) {
   const where = failed instanceof StepFailed ? `step "${failed.step}"` : 'an unexpected error'
-  console.log(`\n✗ demo FAILED at ${where}: ${failed instanceof StepFailed ? failed.message : failed.stack ?? failed.message}`)
   const unclean = await net?.stop() ?? []
-  if (unclean.length > 0) console.log(`  (${unclean.map((n) => n.name).join(', ')} had to be killed)`)
-  console.log(`  data dirs, node output (output/*.out) and exports are kept in ${folder}`)
-  process.exitCode = 1
+  if (interrupted.aborted) {
+    console.log(`\n✗ demo interrupted during ${where}; every node it started is stopped`)
+    if (temporary) await rm(folder, { recursive: true, force: true })
+    process.exitCode = 130
+  } else {
+    console.log(`\n✗ demo FAILED at ${where}: ${failed instanceof StepFailed ? failed.message : failed.stack ?? failed.message}`)
+    if (unclean.length > 0) console.log(`  (not stopped cleanly: ${unclean.map((n) => n.name).join(', ')})`)
+    console.log(`  data dirs, node output (output/*.out) and exports are kept in ${folder}`)
+    process.exitCode = 1
+  }
 } else {
   console.log(`\n✓ demo finished in ${elapsed()}: every step happened as described`)
   if (temporary && !keep) await rm(folder, { recursive: true, force: true })

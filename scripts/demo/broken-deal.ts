@@ -38,7 +38,10 @@ export async function brokenDeal (cast: Cast): Promise<BrokenDeal> {
   const before = await step('Before the second deal: vendor B\'s score on every other node', async () => {
     const scores = new Map<DemoNode, Score>()
     await Promise.all(observers.map(async (n) => { scores.set(n, (await scoreOf(n.dir, vendor)).score) }))
-    note(observers.map((n) => `${n.name} -> Vendor B: ${(scores.get(n)?.score ?? NaN).toFixed(1)}`).join(', '))
+    const values = [...new Set(observers.map((n) => (scores.get(n)?.score ?? NaN).toFixed(1)))]
+    note(values.length === 1
+      ? `${values[0] ?? ''}/100 on each of them (${observers.map((n) => n.name).join(', ')}): a stranger`
+      : observers.map((n) => `${n.name} -> Vendor B: ${(scores.get(n)?.score ?? NaN).toFixed(1)}/100`).join('\n'))
     return scores
   })
 
@@ -47,9 +50,9 @@ export async function brokenDeal (cast: Cast): Promise<BrokenDeal> {
     const id = (await vendorB.nextMessage('REQUEST')).session
     check(id === opened.id, 'vendor B heard of another session than the one the buyer opened')
     const arbiters = await findArbiters(vendorB, net.arbiters.map((a) => a.orgId))
-    const terms = gpuTerms({ hours: 100, pricePerHour: 4500, deliverInMs: DELIVER_IN_MS, payInMs: 600_000, arbiters, quorum: 2 })
+    const terms = gpuTerms({ hours: 100, pricePerHour: 4500, deliverInMs: DELIVER_IN_MS, payInMs: 30 * 86_400_000, arbiters, quorum: 2 })
     await vendorB.send(id, { type: 'PROPOSE', body: { terms } })
-    note(`PROPOSE: ${priceLine(terms)}, delivery due at ${new Date(terms.deliveryBy).toISOString()}; arbiters ${arbiters.map((a) => net.nameOf(a)).join(', ')}`)
+    note(`PROPOSE: ${priceLine(terms)}, delivery due at ${new Date(terms.deliveryBy).toISOString()}, payment within 30 days; arbiters ${arbiters.map((a) => net.nameOf(a)).sort().join(', ')}`)
     const offer = (await buyer.nextMessage('PROPOSE', id)).cid
     const accepted = await buyer.send(id, { type: 'ACCEPT', body: { offer } })
     const agreement = accepted.agreement?.cid ?? fail('no agreement after ACCEPT')

@@ -28,7 +28,7 @@ export async function honoredDeal (cast: Cast): Promise<{ session: string, commi
     const id = (await vendorA.nextMessage('REQUEST')).session
     check(id === opened.id, 'vendor A heard of another session than the one the buyer opened')
     const arbiters = await findArbiters(vendorA, arbiterIds)
-    note(`vendor A's agent names the arbiters it found: ${arbiters.map((a) => net.nameOf(a)).join(', ')} (2 of 3 decide)`)
+    note(`vendor A's agent names the arbiters it found: ${arbiters.map((a) => net.nameOf(a)).sort().join(', ')} (2 of 3 decide)`)
     const proposed = await vendorA.send(id, { type: 'PROPOSE', body: { terms: gpuTerms({ hours: 500, pricePerHour: 4800, deliverInMs: 60_000, payInMs: 90_000, arbiters, quorum: 2 }) } })
     note(`PROPOSE: ${priceLine(proposed.liveOffer?.terms ?? fail('no live offer after PROPOSE'))}, delivery within a minute`)
     return id

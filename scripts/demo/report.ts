@@ -49,13 +49,16 @@ protocols/reputation.md); a breach pulls the score down and marks it for good.`)
   })
 }
 
-export async function exportAndVerify (net: DemoNetwork): Promise<void> {
+/** The deals whose transcripts the buyer hands the auditor with the logs. */
+export interface AuditedSession { session: string, file: string }
+
+export async function exportAndVerify (net: DemoNetwork, sessions: AuditedSession[]): Promise<void> {
   await step('The operators stop their nodes (SIGTERM); each closes its log cleanly', async () => {
     const unclean = await net.stop()
     check(unclean.length === 0, `${unclean.map((n) => n.name).join(', ')} did not stop cleanly (see ${unclean[0]?.outputFile ?? ''})`)
     ok(`all ${net.nodes.length} node processes exited with status 0`)
   })
-  await step('Every organization exports its log (asp log export); an auditor verifies all the exports together, offline (asp verify)', async () => {
+  await step('Every organization exports its log (asp log export), the buyer both deals\' transcripts (asp session export); an auditor verifies them all together, offline (asp verify)', async () => {
     await mkdir(join(net.folder, 'exports'), { recursive: true })
     const files = await Promise.all(net.nodes.map(async (n) => {
       const file = join('exports', `${n.dir}.car`)
@@ -65,12 +68,18 @@ export async function exportAndVerify (net: DemoNetwork): Promise<void> {
     }))
     note(commandLine(files[0]?.args ?? []))
     for (const f of files) note(`  ${f.said.replace(/ to \S+ \(/, ' (')}   [${f.n.name}]`)
-    const args = ['verify', ...files.map((f) => f.file)]
+    const transcripts = sessions.map((s) => join('exports', s.file))
+    for (const [i, s] of sessions.entries()) {
+      const args = ['session', 'export', s.session, '--data-dir', 'buyer', '--out', transcripts[i] as string]
+      const { stdout } = await mustRun(args)
+      note(`${commandLine(args)}\n  ${stdout.trim()}`)
+    }
+    const args = ['verify', ...files.map((f) => f.file), ...transcripts]
     const result = await asp(args)
     note(commandLine(args))
     note(result.stdout.trimEnd().split('\n').map((l) => `  ${l}`).join('\n'))
     if (result.code !== 0) fail(`asp verify exited with ${result.code}: ${(result.stderr || result.stdout).trim()}`)
     check(/^valid$/m.test(result.stdout), 'asp verify did not say valid')
-    ok(`verify OK: ${files.length} logs, every signature, hash link, commitment, dispute and verdict checks out, and no org forked its log`)
+    ok(`verify OK: ${files.length} logs and ${transcripts.length} transcripts; every entry signed and hash-linked, every record's signatures checked, no fork across the logs, each deal replayed from its first message and found in both parties' logs`)
   })
 }

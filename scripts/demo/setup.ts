@@ -46,7 +46,7 @@ names ${PEER_LIST} as the peer list.`)
   return net
 }
 
-async function addAgent (node: DemoNode, name: string, folder: string): Promise<Agent> {
+async function addAgent (node: DemoNode, name: string, folder: string): Promise<{ agent: Agent, said: string }> {
   const args = ['agent', 'add', name, '--data-dir', node.dir]
   const { stdout } = await mustRun(args)
   const token = stdout.trim()
@@ -54,8 +54,7 @@ async function addAgent (node: DemoNode, name: string, folder: string): Promise<
   // Kept for whoever explores the network afterwards (--keep), as the operator would hand it over.
   const file = join(folder, 'tokens', `${node.dir}-${name}.token`)
   await writeFile(file, token + '\n', { mode: 0o600 })
-  note(`${commandLine(args)}     (token saved in tokens/${node.dir}-${name}.token)`)
-  return new Agent(node.name, name, node.apiUrl, token)
+  return { agent: new Agent(node.name, name, node.apiUrl, token), said: `${commandLine(args)}     (token saved in tokens/${node.dir}-${name}.token)` }
 }
 
 export async function castAgents (net: DemoNetwork): Promise<Cast> {
@@ -65,11 +64,13 @@ export async function castAgents (net: DemoNetwork): Promise<Cast> {
   const cast = await step('The operators register their agents; each agent gets a token for its own node\'s API', async () => {
     await mkdir(join(net.folder, 'tokens'), { recursive: true })
     await chmod(join(net.folder, 'tokens'), 0o700)
-    const [buyer, vendorA, vendorB] = await Promise.all([
+    const added = await Promise.all([
       addAgent(buyerNode, 'procurement', net.folder),
       addAgent(vendorANode, 'sales', net.folder),
       addAgent(vendorBNode, 'sales', net.folder)
     ])
+    for (const a of added) note(a.said)
+    const [buyer, vendorA, vendorB] = added.map((a) => a.agent) as [Agent, Agent, Agent]
     for (const agent of [buyer, vendorA, vendorB]) {
       const me = await agent.client.call('whoami', {})
       check(me.kind === 'agent' && me.agent === agent.name, `${agent.label}'s token is not an agent token of ${agent.name}`)

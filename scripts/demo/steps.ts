@@ -4,8 +4,8 @@
 
 export class StepFailed extends Error {
   override name = 'StepFailed'
-  constructor (readonly step: string, message: string) {
-    super(message)
+  constructor (readonly step: string, message: string, options?: ErrorOptions) {
+    super(message, options)
   }
 }
 
@@ -28,7 +28,13 @@ export function elapsed (): string {
 export async function step<T> (title: string, body: () => Promise<T>): Promise<T> {
   current = title
   console.log(`\n▶ ${title}`)
-  return body()
+  try {
+    return await body()
+  } catch (err) {
+    // An API or CLI error is this step's failure too: say which step it broke.
+    if (err instanceof StepFailed) throw err
+    throw new StepFailed(title, (err as Error).message, { cause: err })
+  }
 }
 
 /** Fails the current step unless `condition` holds. */
@@ -69,6 +75,7 @@ export async function waitFor<T> (what: string, probe: () => Promise<T | undefin
       const value = await probe()
       if (value !== undefined) return value
     } catch (err) {
+      if (err instanceof StepFailed) throw err
       lastError = (err as Error).message
     }
     if (Date.now() > deadline) fail(`timed out after ${options.timeoutMs ?? 20_000} ms waiting for ${what}${lastError !== '' ? ` (last error: ${lastError})` : ''}`)

@@ -10,12 +10,14 @@ import { priceLine, type Terms } from './terms.js'
 export interface ApprovalRecord {
   id: string
   subject: { id: string }
+  summary: string
   createdAt: number
   decisions: Array<{ approver: string, decision: string, note?: string, at: number }>
 }
 
 interface Line {
   ts: number
+  session?: string
   who: string
   to: string
   what: string
@@ -55,7 +57,7 @@ function messageLines (events: ApiEvent[], net: DemoNetwork): Line[] {
     const m = messageOf(e)
     if (m === undefined) continue
     const party = (p: { org: string, agent: string }): string => `${net.nameOf(p.org)}/${p.agent}`
-    const line = { ts: m.ts, who: party(m.from), to: party(m.to), what: m.type, state: phase.get(m.session) ?? 'negotiating', detail: describe(m) }
+    const line: Line = { ts: m.ts, session: m.session, who: party(m.from), to: party(m.to), what: m.type, state: phase.get(m.session) ?? 'negotiating', detail: describe(m) }
     lines.push(line)
     lastOf.set(m.session, line)
   }
@@ -66,7 +68,14 @@ export function timeline (input: { events: ApiEvent[], approvals: ApprovalRecord
   const { net } = input
   const lines = messageLines(input.events, net)
   for (const a of input.approvals) {
-    lines.push({ ts: a.createdAt, who: 'Buyer\'s node', to: 'its people', what: 'approval', state: 'pending', detail: 'the COUNTER is held until a person decides' })
+    const ofSession = lines.filter((l) => l.session === a.subject.id)
+    // The node itself escalates as it holds the message, and sends the held message once approved.
+    const escalate = ofSession.find((l) => l.what === 'ESCALATE' && l.ts >= a.createdAt)
+    if (escalate !== undefined) escalate.detail += ' (sent by the node)'
+    const decided = a.decisions.at(-1)?.at
+    const held = decided === undefined ? undefined : ofSession.find((l) => l.ts >= decided && l.what !== 'ESCALATE')
+    if (held !== undefined) held.detail += ' (held until approved, then sent by the node)'
+    lines.push({ ts: a.createdAt, who: 'Buyer\'s node', to: 'its people', what: 'approval', state: 'pending', detail: `"${a.summary.replace(/12D3KooW[1-9A-HJ-NP-Za-km-z]+/g, (org) => net.nameOf(org))}"` })
     for (const d of a.decisions) lines.push({ ts: d.at, who: `${d.approver} (Buyer)`, to: 'Buyer\'s node', what: d.decision, state: d.decision === 'approve' ? 'approved' : 'refused', detail: d.note !== undefined ? `"${d.note}"` : '' })
   }
   lines.push({ ts: input.deadline, who: 'Vendor B', to: 'Buyer', what: 'deadline', state: 'overdue', detail: 'the delivery is due: nothing came' })
