@@ -34,7 +34,7 @@ export async function printReputation (cast: Cast): Promise<void> {
     const rows: string[][] = []
     for (const { n, table } of tables) {
       check(table.observer === n.orgId, `${n.name}'s table is another org's view`)
-      for (const s of table.subjects) {
+      for (const s of [...table.subjects].sort((a, b) => net.nameOf(a.subject).localeCompare(net.nameOf(b.subject)))) {
         rows.push([n.name, net.nameOf(s.subject), `${s.deals} deal${s.deals === 1 ? '' : 's'}`, `${s.honored} honored`, `${s.breached} breached`, `${s.score.toFixed(1)}/100`, s.standing])
       }
       // Every node learned of vendor A's honored deal and vendor B's breach from the network.
