@@ -1,71 +1,97 @@
-// npm run demo: what exists so far, end to end, through the real CLI in child processes.
-// Two organizations create their nodes and signed logs; an auditor verifies their exports offline,
-// then sees tampering and a fork caught. (The network, negotiation and dispute story joins this
-// demo as those parts land.)
+// npm run demo [-- --keep] [-- --dir DIR]: the product's story on a real local network.
+//
+// Seven organizations run their own ASP node, each an `asp start` process on 127.0.0.1: a bootstrap
+// node, three arbiters, a buyer and two GPU vendors. The agents speak to their own nodes only over
+// the HTTP API; the operators use the `asp` CLI. The buyer's procurement agent finds both vendors,
+// negotiates with vendor A (its counter-offer waits for a person's approval), and the deal is
+// honored; vendor B misses a deadline, the buyer's node opens a dispute by itself, the arbiters rule
+// breach and vendor B's score drops on every node. Then the timeline, each org's reputation table,
+// and an offline audit of every node's log.
+//
+// Every step checks that it happened as described; the demo exits 1 naming the step that did not.
+// --keep leaves the network running (each node's API address and operator token file are printed);
+// --dir DIR puts the data dirs in DIR (new or empty), else in a temporary folder removed at the end.
 import '../src/polyfill.js'
-import { execFile } from 'node:child_process'
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { fileURLToPath } from 'node:url'
+import { brokenDeal } from './demo/broken-deal.js'
+import { setCliFolder } from './demo/cli.js'
+import { publishAndDiscover } from './demo/discovery.js'
+import { honoredDeal } from './demo/honored-deal.js'
+import type { DemoNetwork } from './demo/network.js'
+import { exportAndVerify, printReputation, printTimeline } from './demo/report.js'
+import { castAgents, startNetwork } from './demo/setup.js'
+import { elapsed, interrupt, interrupted, StepFailed } from './demo/steps.js'
 
-const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url))
-const { values } = parseArgs({ options: { keep: { type: 'boolean' }, dir: { type: 'string' } } })
+const { values } = parseArgs({ options: { keep: { type: 'boolean', default: false }, dir: { type: 'string' } } })
+const keep = values.keep === true
 
-function asp (...args: string[]): Promise<{ code: number, out: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [cli, ...args], (err, stdout, stderr) => {
-      resolve({ code: err === null ? 0 : (err as { code?: number }).code ?? 1, out: (stdout + stderr).trim() })
-    })
-  })
+async function prepareFolder (): Promise<{ folder: string, temporary: boolean }> {
+  if (values.dir === undefined) return { folder: await mkdtemp(join(tmpdir(), 'asp-demo-')), temporary: true }
+  const folder = resolve(values.dir)
+  await mkdir(folder, { recursive: true })
+  if ((await readdir(folder)).length > 0) throw new StepFailed('(setup)', `--dir ${folder} is not empty; give a new or empty folder`)
+  return { folder, temporary: false }
 }
 
-let failed = false
-async function step (title: string, args: string[], expectCode = 0): Promise<string> {
-  const { code, out } = await asp(...args)
-  const ok = code === expectCode
-  if (!ok) failed = true
-  console.log(`${ok ? '✓' : '✗'} ${title}\n  $ asp ${args.map((a) => (a.includes(' ') ? JSON.stringify(a) : a)).join(' ')}\n${out.split('\n').map((l) => `    ${l}`).join('\n')}\n`)
-  return out
+function printKept (net: DemoNetwork): void {
+  console.log('\nThe network keeps running (--keep). Each node, its API and its operator token file:')
+  for (const n of net.nodes) console.log(`  ${n.name.padEnd(10)} pid ${String(n.pid ?? '?').padEnd(7)} ${n.apiUrl.padEnd(24)} ${join(n.path, 'operator.token')}`)
+  console.log(`Agent tokens (Authorization: Bearer …) are in ${join(net.folder, 'tokens')}/.`)
+  console.log(`Try, from this repository: npx asp reputation --data-dir ${net.node('buyer').path}`)
+  console.log(`Stop the network: kill ${net.nodes.map((n) => n.pid).join(' ')}`)
 }
 
-const dir = values.dir ?? await mkdtemp(join(tmpdir(), 'asp-demo-'))
+const prepared = await prepareFolder().catch((err: Error) => {
+  console.log(`✗ demo FAILED before it started: ${err.message}`)
+  process.exit(1)
+})
+const { folder, temporary } = prepared
+setCliFolder(folder)
+let net: DemoNetwork | undefined
+let failed: StepFailed | Error | undefined
+process.once('SIGINT', () => interrupt('interrupted (SIGINT)'))
+process.once('SIGTERM', () => interrupt('interrupted (SIGTERM)'))
+// Whatever happens, no process this demo started outlives it unless --keep asked for it.
+process.once('exit', () => { if (!keep || failed !== undefined) net?.killAll() })
+
+console.log(`ASP demo: seven organizations on 127.0.0.1, data dirs in ${folder}`)
+console.log('(the agents use their node\'s HTTP API; the operators use the asp CLI, run from that folder)')
 try {
-  const buyer = join(dir, 'buyer')
-  const vendor = join(dir, 'vendor-a')
-  await step('The buyer organization creates its node: a new org key and a signed log', ['init', '--data-dir', buyer])
-  const backup = join(dir, 'buyer-backup.car')
-  await step('The buyer backs its log up right away (an export is also a backup)', ['log', 'export', '--data-dir', buyer, '--out', backup])
-  await step('Vendor A creates its node too', ['init', '--data-dir', vendor])
-  await step('Each step an organization takes is an entry in its log, signed and hash-chained', ['log', 'note', '--data-dir', buyer, 'procurement policy: GPU hours up to 50,000 EUR per deal'])
-  await step('', ['log', 'note', '--data-dir', vendor, 'price list published: 40 EUR per GPU hour'])
-  await step('The buyer\'s log head', ['log', 'head', '--data-dir', buyer])
-
-  const buyerCar = join(dir, 'buyer.car')
-  const vendorCar = join(dir, 'vendor-a.car')
-  await step('Both export their logs for an auditor', ['log', 'export', '--data-dir', buyer, '--out', buyerCar])
-  await step('', ['log', 'export', '--data-dir', vendor, '--out', vendorCar])
-  await step('The auditor verifies both offline: no node, no network', ['verify', buyerCar, vendorCar])
-
-  const tampered = join(dir, 'buyer-tampered.car')
-  const bytes = await readFile(buyerCar)
-  const at = bytes.indexOf('50,000')
-  bytes[at] = '9'.charCodeAt(0)
-  await writeFile(tampered, bytes)
-  await step('Someone edits "50,000" to "90,000" in the buyer\'s export: the auditor names the entry', ['verify', tampered], 1)
-
-  // A fork: the buyer restores its early backup elsewhere and signs a different history from there.
-  const fork = join(dir, 'buyer-fork')
-  await mkdir(fork, { mode: 0o700 })
-  await copyFile(join(buyer, 'org.key'), join(fork, 'org.key'))
-  await step('The buyer restores its early backup into a second data dir with the same key...', ['log', 'import', '--data-dir', fork, backup])
-  await step('...and signs a different entry at the position already used', ['log', 'note', '--data-dir', fork, 'procurement policy: no limit'])
-  await step('', ['log', 'export', '--data-dir', fork, '--out', join(dir, 'buyer-fork.car')])
-  await step('Each export is valid alone; given both, the auditor proves the fork', ['verify', buyerCar, join(dir, 'buyer-fork.car')], 1)
-} finally {
-  if (values.keep === true) console.log(`data dirs and exports kept in ${dir}`)
-  else await rm(dir, { recursive: true, force: true })
+  net = await startNetwork(folder, { detached: keep })
+  const cast = await castAgents(net)
+  await publishAndDiscover(cast)
+  const honored = await honoredDeal(cast)
+  const broken = await brokenDeal(cast)
+  await printTimeline(cast, broken)
+  await printReputation(cast)
+  await exportAndVerify(net, [{ session: honored.session, file: 'deal-vendor-a.car' }, { session: broken.session, file: 'deal-vendor-b.car' }])
+  if (keep) {
+    await net.start({ detached: true })
+    for (const n of net.nodes) n.detach()
+    printKept(net)
+  }
+} catch (err) {
+  failed = err as Error
 }
-console.log(failed ? 'demo FAILED: a step did not go as described' : 'demo finished: every step went as described')
-process.exitCode = failed ? 1 : 0
+
+if (failed !== undefined) {
+  const where = failed instanceof StepFailed ? `step "${failed.step}"` : 'an unexpected error'
+  const unclean = await net?.stop() ?? []
+  if (interrupted.aborted) {
+    console.log(`\n✗ demo interrupted during ${where}; every node it started is stopped`)
+    if (temporary) await rm(folder, { recursive: true, force: true })
+    process.exitCode = 130
+  } else {
+    console.log(`\n✗ demo FAILED at ${where}: ${failed instanceof StepFailed ? failed.message : failed.stack ?? failed.message}`)
+    if (unclean.length > 0) console.log(`  (not stopped cleanly: ${unclean.map((n) => n.name).join(', ')})`)
+    console.log(`  data dirs, node output (output/*.out) and exports are kept in ${folder}`)
+    process.exitCode = 1
+  }
+} else {
+  console.log(`\n✓ demo finished in ${elapsed()}: every step happened as described`)
+  if (temporary && !keep) await rm(folder, { recursive: true, force: true })
+  else if (!keep) console.log(`  data dirs, node output and exports are in ${folder}`)
+}
