@@ -73,7 +73,7 @@ describe('policy and approval routes of the local API, and asp policy / asp appr
       ['PUT', '/v1/policies/agents/procurement', { spend: { EUR: { perDeal: 1.5 } } }, 400, 'POLICY_INVALID'],
       ['PUT', '/v1/policies/agents/procurement', { limits: {} }, 400, 'POLICY_INVALID'],
       ['PUT', '/v1/policies/agents/procurement', { approval: { quorum: 2, approvers: ['alice'] } }, 400, 'POLICY_INVALID'],
-      ['PUT', '/v1/policies/agents/procurement', '{"spend":', 400, 'API_REQUEST_INVALID'],
+      ['PUT', '/v1/policies/agents/procurement', '{"spend":', 400, 'API_BODY_MALFORMED'],
       ['PUT', '/v1/policies/agents/procurement', undefined, 400, 'API_REQUEST_INVALID'],
       ['PUT', '/v1/policies/agents/Not%20An%20Agent', {}, 400, 'API_REQUEST_INVALID'],
       ['GET', '/v1/approvals?status=maybe', undefined, 400, 'API_REQUEST_INVALID'],
