@@ -54,16 +54,20 @@ export const sessionIdParams = z.strictObject({ id: z.string().regex(/^[a-z2-7]{
 const role = z.enum(['initiator', 'responder'])
 const phase = z.enum(['negotiating', 'accepted', 'committed', 'fulfilled', 'rejected', 'cancelled', 'closed'])
 
+/** The public agreement both COMMITs sign (protocols/commitments.md): parties, obligations, arbiters, no price. */
 const agreementView = z.object({
   v: z.literal(1),
-  session: z.string(),
-  offer: cidJson,
+  deal: cidJson.describe('CID of the private deal terms.'),
   parties: z.object({ initiator: orgId, responder: orgId }),
-  terms: termsSchema,
-  obligations: z.array(z.object({ id: z.string(), obligor: orgId, beneficiary: orgId, what: z.string(), dueBy: timestamp })),
+  obligations: z.array(z.object({ id: z.string(), obligor: orgId, beneficiary: orgId, dueBy: timestamp })),
   arbiters: z.array(orgId),
-  quorum: z.number().int()
+  quorum: z.number().int(),
+  valueClass: z.number().int().describe('floor(log10(total in major units)): all the network learns of the value.'),
+  at: timestamp.describe('When the offer was accepted.')
 })
+
+/** The private deal terms the agreement names: the accepted offer in full. */
+const dealView = z.object({ v: z.literal(1), session: z.string(), offer: cidJson, terms: termsSchema })
 
 export const sessionView = z.object({
   id: z.string(),
@@ -75,7 +79,7 @@ export const sessionView = z.object({
   parties: z.object({ initiator: party, responder: party }),
   speakers: z.object({ initiator: identifier, responder: identifier }).describe('The agent speaking for each side now (DELEGATE changes it).'),
   liveOffer: z.object({ cid: cidJson, by: role, terms: termsSchema, expiresAt: timestamp.optional() }).nullable(),
-  agreement: z.object({ cid: cidJson, value: agreementView }).nullable(),
+  agreement: z.object({ cid: cidJson.describe('The agreement\'s CID: the commitment\'s id (GET /v1/commitments/{id}).'), value: agreementView, deal: dealView }).nullable(),
   commits: z.object({ initiator: z.boolean(), responder: z.boolean() }).describe('Which sides have sent their COMMIT.'),
   confirmed: z.array(z.string()),
   disputed: z.array(z.string()),
@@ -116,5 +120,5 @@ export const sessionList = z.object({ sessions: z.array(sessionView) })
 export const commitmentView = z.object({
   cid: cidJson,
   record: base64Json.describe('The commitment record\'s canonical DAG-CBOR bytes, as stored in both logs.'),
-  value: z.object({ v: z.literal(1), agreement: agreementView, sigs: z.object({ initiator: base64Json, responder: base64Json }) })
+  value: z.object({ v: z.literal(1), agreement: agreementView, deal: dealView, sigs: z.object({ initiator: base64Json, responder: base64Json }) })
 })
