@@ -22,26 +22,41 @@ export function agentsOfCommitment (node: AspNode, commitment: string): string[]
   return state !== undefined ? ourAgents(state, node.key.orgId) : []
 }
 
+/** Whether the node holds a commitment: its attestation, or (a party, before the attestation is stored) the commitment itself. */
+export function holdsCommitment (node: AspNode, commitment: string): boolean {
+  const { book } = node.consequences
+  return book.attestations.has(commitment) || book.commitments.has(commitment)
+}
+
+/** Every commitment id the node holds. */
+export function commitmentIds (node: AspNode): string[] {
+  const { book } = node.consequences
+  return [...new Set([...book.commitments.keys(), ...book.attestations.keys()])]
+}
+
 export function canSeeCommitment (node: AspNode, principal: Principal, commitment: string): boolean {
-  if (principal.kind === 'operator') return node.consequences.book.attestations.has(commitment)
+  if (principal.kind === 'operator') return holdsCommitment(node, commitment)
   const session = sessionOfCommitment(node, commitment)
   const state = session !== null ? node.sessions.state(session) : undefined
-  return state !== undefined && node.consequences.book.attestations.has(commitment) && canSee(principal, state, node.key.orgId)
+  return state !== undefined && canSee(principal, state, node.key.orgId)
 }
 
 export function commitmentJson (node: AspNode, id: string, withDeal: boolean): Record<string, unknown> {
   const { book } = node.consequences
   const attestation = book.attestations.get(id)
-  if (attestation === undefined) throw new ApiError('API_NOT_FOUND', `no commitment ${id}`)
   const own = book.commitments.get(id)
-  const { parties, arbiters, quorum, valueClass, at } = attestation.value.agreement
-  const obligations = node.consequences.status(id) ?? []
+  const agreement = attestation?.value.agreement ?? own?.value.agreement
+  if (agreement === undefined) throw new ApiError('API_NOT_FOUND', `no commitment ${id}`)
+  const { parties, arbiters, quorum, valueClass, at } = agreement
+  const now = node.clock.now()
+  // Without the attestation no receipt or dispute can be held yet: the deadline alone decides.
+  const obligations = node.consequences.status(id) ?? agreement.obligations.map((o) => ({ ...o, status: now > o.dueBy ? 'overdue' as const : 'pending' as const }))
   return {
     id,
     party: own !== undefined,
     session: own?.value.deal.session ?? null,
     record: own?.cid.toString() ?? null,
-    attestation: attestation.cid.toString(),
+    attestation: attestation?.cid.toString() ?? null,
     outcome: commitmentOutcome(obligations.map((o) => o.status)),
     parties,
     arbiters,

@@ -27,7 +27,7 @@ export const commitmentSummary = z.object({
   party: z.boolean().describe('Whether this org is a party (else it only holds the public attestation, e.g. as arbiter).'),
   session: z.string().nullable().describe('This org\'s session of the deal, on a party\'s node.'),
   record: cidJson.nullable().describe('CID of the dual-signed commitment record, on a party\'s node.'),
-  attestation: cidJson.describe('CID of the public attestation.'),
+  attestation: cidJson.nullable().describe('CID of the public attestation, once this node holds it (a party signs and gossips it right after both COMMITs).'),
   outcome: z.enum(COMMITMENT_OUTCOMES),
   parties: z.object({ initiator: orgId, responder: orgId }),
   arbiters: z.array(orgId),

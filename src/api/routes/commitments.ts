@@ -3,24 +3,22 @@
 // session layer's rules apply: only this org's current speaker, only an obligation owed to it.
 import type { AspNode } from '../../node.js'
 import type { ApiContext } from '../context.js'
-import { commitmentJson, canSeeCommitment, sessionOfCommitment, visibleCommitment } from '../consequence-view.js'
+import { canSeeCommitment, commitmentIds, commitmentJson, sessionOfCommitment, visibleCommitment } from '../consequence-view.js'
 import { commitmentEndpoints as e } from '../contract/commitments.js'
 import { ApiError } from '../problem.js'
 import { route, type Route } from '../route.js'
 import { ourRole } from '../session-view.js'
 import { SessionError } from '../../session/machine.js'
 
-/** How long a confirmation waits for the receipt its CONFIRM gives, before answering without it. */
-const RECEIPT_WAIT_MS = 5000
+/** How long a confirmation waits for the attestation before its CONFIRM, and for the receipt after it. */
+const WAIT_MS = 5000
 
-/** Resolves once this node holds the receipt of the obligation, or after `ms`. */
-async function receiptHeld (node: AspNode, commitment: string, obligation: string, ms: number): Promise<void> {
-  const key = `${commitment}/${obligation}`
-  const { book } = node.consequences
-  if (book.receipts.has(key)) return
+/** Resolves once `holds()` is true (checked as consequence records arrive), or after `ms`. */
+async function until (node: AspNode, holds: () => boolean, ms: number): Promise<void> {
+  if (holds()) return
   await new Promise<void>((resolve) => {
     const timer = setTimeout(done, ms)
-    const unsubscribe = node.consequences.onEvent(() => { if (book.receipts.has(key)) done() })
+    const unsubscribe = node.consequences.onEvent(() => { if (holds()) done() })
     function done (): void {
       clearTimeout(timer)
       unsubscribe()
@@ -34,7 +32,7 @@ export function commitmentRoutes (ctx: ApiContext): Route[] {
   const { book } = node.consequences
   return [
     route(e.listCommitments, async ({ query, principal }) => {
-      const ids = principal.kind === 'operator' ? [...book.attestations.keys()] : [...book.commitments.keys()]
+      const ids = principal.kind === 'operator' ? commitmentIds(node) : [...book.commitments.keys()]
       const commitments = ids
         .filter((id) => canSeeCommitment(node, principal, id))
         .map((id) => commitmentJson(node, id, false))
@@ -51,8 +49,10 @@ export function commitmentRoutes (ctx: ApiContext): Route[] {
       if (session === null || state === undefined) throw new ApiError('API_NOT_PARTY', `this org is not a party to commitment ${params.id}: it cannot confirm its obligations`)
       const speaker = state.speakers[ourRole(state, node.key.orgId)]
       if (principal.kind === 'agent' && principal.name !== speaker) throw new SessionError('SESSION_WRONG_AGENT', `${speaker} speaks for this org in session ${session}, not ${principal.name}`)
+      // The receipt a CONFIRM owes is signed against the attestation: right after both COMMITs, let it be stored first.
+      await until(node, () => book.attestations.has(params.id), WAIT_MS)
       await node.sessions.send(session, { type: 'CONFIRM', body: { obligation: body.obligation, ...(body.note !== undefined ? { note: body.note } : {}) } })
-      await receiptHeld(node, params.id, body.obligation, RECEIPT_WAIT_MS)
+      await until(node, () => book.receipts.has(`${params.id}/${body.obligation}`), WAIT_MS)
       return commitmentJson(node, params.id, true) as never
     }),
     route(e.waiveObligation, async ({ params, body, principal }) => {
