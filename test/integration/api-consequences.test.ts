@@ -8,6 +8,7 @@ import { toJson } from '../../src/api/json.js'
 import { AspApiError, type AspClient, type Response } from '../../src/client/client.js'
 import type { AspNode } from '../../src/node.js'
 import { agentClient, dealTerms, operatorClient } from '../helpers/api-kit.js'
+import { closeDeal } from '../helpers/deal-kit.js'
 import { testSigner } from '../helpers/keys.js'
 import { eventually, startNetwork, type TestNetwork } from '../helpers/network.js'
 import { terms } from '../helpers/session-kit.js'
@@ -175,6 +176,40 @@ describe('API: commitments, obligations, disputes and reputation between real no
     procurement = new (procurement.constructor as typeof AspClient)({ url: node.apiUrl as string, token: (procurement as unknown as { token: string }).token })
     await new Promise((resolve) => setTimeout(resolve, 500)) // several checks
     assert.equal(due((await procurement.call('listEvents', { query: { limit: 1000 } })).events).length, 1, 'once, across the restart')
+  })
+
+  it('a missed-deadline dispute opened through HTTP is ruled by the arbiter: dispute.ruled reaches the agent, the dispute reads breach', async () => {
+    // A network of its own: buyer, seller, and an arbiter node that votes by itself.
+    const small = await startNetwork(3, {
+      config: (c) => {
+        c.arbiter.enabled = true
+        c.disputes.watchdogIntervalMs = 100
+        c.disputes.responseWindowMs = 300
+      }
+    })
+    try {
+      const [arbiter, buyer, seller] = small.nodes as [AspNode, AspNode, AspNode]
+      await eventually('the buyer reaches both', () => buyer.peer.getPeers().length >= 2 && seller.peer.getPeers().length >= 1)
+      const agent = await agentClient(small, 1, 'procurement')
+      const { commitment } = await closeDeal(buyer, seller, { arbiters: [arbiter], quorum: 1, deliverInMs: 500, payInMs: 600_000 })
+      await eventually('the arbiter holds the attestation', () => arbiter.consequences.book.attestations.has(commitment))
+      await new Promise((resolve) => setTimeout(resolve, 600))
+      const opened = await agent.call('openDispute', { body: { commitment, obligation: 'deliver', claim: 'missed-deadline' } })
+      let ruled: ApiEvent | undefined
+      await eventually('dispute.ruled for the agent', async () => {
+        ruled = (await agent.call('listEvents', { query: { limit: 1000 } })).events.find((e) => e.type === 'dispute.ruled' && e.data.dispute === opened.id)
+        return ruled !== undefined
+      }, 30_000)
+      assert.deepEqual([ruled!.data.outcome, ruled!.data.commitment, ruled!.data.obligation, ruled!.agents], ['breach', commitment, 'deliver', ['procurement']])
+      const read = await agent.call('getDispute', { params: { id: opened.id } })
+      assert.deepEqual([read.status, read.verdicts.map((v) => v.outcome), read.votes.map((v) => [v.arbiter, v.rule])], ['breach', ['breach'], [[arbiter.key.orgId, 'deadline-missed']]])
+      assert.equal((await agent.call('readCommitment', { params: { id: commitment } })).outcome, 'breached')
+      // The arbiter's operator hears of it too; no agent of the arbiter's org is concerned.
+      const arbiterEvents = (await (await operatorClient(small, 0)).call('listEvents', { query: { limit: 1000 } })).events
+      assert.deepEqual(arbiterEvents.filter((e) => e.data.dispute === opened.id).map((e) => [e.type, e.agents]), [['dispute.opened', []], ['dispute.ruled', []]])
+    } finally {
+      await small.stop()
+    }
   })
 
   it('consequence records stored while the API did not follow them (a crash between log and journal) become events at the next start, once', async () => {
