@@ -34,7 +34,9 @@ const configSchema = z.strictObject({
     maxFrameBytes: z.number().int().min(1024),
     readTimeoutMs: z.number().int().min(10),
     maxStreamsPerPeer: z.number().int().min(1),
-    bootstrapIntervalMs: z.number().int().min(100)
+    bootstrapIntervalMs: z.number().int().min(100),
+    maxInFlightPerPeer: z.number().int().min(1),
+    channelIdleMs: z.number().int().min(100)
   }),
   dht: z.strictObject({
     queryTimeoutMs: z.number().int().min(100),
@@ -59,7 +61,11 @@ const configSchema = z.strictObject({
     enabled: z.boolean(),
     humanApproval: z.boolean()
   }),
-  reputation: z.record(z.string(), z.unknown())
+  reputation: z.record(z.string(), z.unknown()),
+  session: z.strictObject({
+    messagesPerSecond: z.number().positive(),
+    messageBurst: z.number().int().min(1)
+  })
 })
 
 export type NodeConfig = z.infer<typeof configSchema>
@@ -88,7 +94,9 @@ const defaults = {
     maxFrameBytes: { value: 1048576, doc: 'Largest frame accepted on ASP streams (sync, cards), in bytes.' },
     readTimeoutMs: { value: 10000, doc: 'How long an ASP stream may wait for the next frame before it is reset.' },
     maxStreamsPerPeer: { value: 8, doc: 'Most concurrent inbound streams per peer and ASP protocol.' },
-    bootstrapIntervalMs: { value: 30000, doc: 'While no peer is connected, how often to dial the bootstrap peers again.' }
+    bootstrapIntervalMs: { value: 30000, doc: 'While no peer is connected, how often to dial the bootstrap peers again.' },
+    maxInFlightPerPeer: { value: 256, doc: 'Most session requests in flight with one peer, each way, on its long-lived channel: beyond it this node queues its own and answers the peer\'s with NET_BUSY.' },
+    channelIdleMs: { value: 30000, doc: 'A session channel (one long-lived stream per peer) with nothing in flight is closed after this long; the next message opens a new one.' }
   },
   dht: {
     queryTimeoutMs: { value: 10000, doc: 'Every DHT query (provide, findProviders) is abandoned after this long.' },
@@ -113,7 +121,11 @@ const defaults = {
     enabled: { value: false, doc: 'Serve as an arbiter: rule on disputes of commitments that name this org, and advertise the "arbiter" capability.' },
     humanApproval: { value: false, doc: 'As an arbiter: hold each vote until a human of this org approves it.' }
   },
-  reputation: Object.fromEntries(PARAM_DOCS.map((p) => [p.name, { value: p.value, doc: p.doc }])) as Record<string, Documented>
+  reputation: Object.fromEntries(PARAM_DOCS.map((p) => [p.name, { value: p.value, doc: p.doc }])) as Record<string, Documented>,
+  session: {
+    messagesPerSecond: { value: 500, doc: 'Session messages accepted from one peer per second, on average (token bucket); more are refused with SESSION_RATE_LIMITED and change nothing.' },
+    messageBurst: { value: 1000, doc: 'Session messages one peer may send at once before messagesPerSecond applies (the token bucket\'s size).' }
+  }
 } as const
 
 function valuesOf (node: unknown): unknown {

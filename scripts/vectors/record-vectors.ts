@@ -13,6 +13,7 @@ import { disputeKind } from '../../src/disputes/dispute-kind.js'
 import { voteKind } from '../../src/disputes/vote-kind.js'
 import { verdictKind } from '../../src/disputes/verdict-kind.js'
 import { story } from './consequences.js'
+import { approvalKind, decisionKind, policyChangeKind } from '../../src/policy/records.js'
 import { ALICE, ARBITERS, BOB, MALLORY, vectorKey } from './keys.js'
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
@@ -50,6 +51,15 @@ export function recordVectors (): { keys: unknown, records: unknown } {
   }, alice)
   const fork = buildForkProof({ kind: 'entry', record: e2.bytes }, { kind: 'entry', record: e2b.bytes })
   const deal = story()
+  const policyChange = signRecord(policyChangeKind, {
+    v: 1, org: alice.orgId, agent: 'procurement', source: 'api', ts: t0 + 4000,
+    policy: { spend: { EUR: { perDeal: 5_000_000, perDay: 10_000_000 } }, approval: { above: { EUR: 1_000_000 }, quorum: 2 } }
+  }, alice)
+  const approval = signRecord(approvalKind, {
+    v: 1, org: alice.orgId, subject: { kind: 'session', id: 'aaaaaaaaaaaaaaaaaaaaaaaaaa' }, summary: 'procurement wants to ACCEPT 20,000.00 EUR for 500 GPU hours',
+    facts: { total: '20000.00 EUR' }, quorum: 2, approvers: null, payload: { type: 'ACCEPT' }, ts: t0 + 5000
+  }, alice)
+  const decision = signRecord(decisionKind, { v: 1, org: alice.orgId, approval: approval.cid, approver: 'carol', decision: 'approve', ts: t0 + 6000 }, alice)
   return {
     keys: {
       description: 'Keys used by the vectors. seed = sha256(utf8(name)); the private key is the RFC 8032 seed.',
@@ -75,7 +85,10 @@ export function recordVectors (): { keys: unknown, records: unknown } {
         describe(disputeKind, deal.dispute, 'alice\'s dispute: bob missed "deliver" (opened after the deadline and one hour of grace)'),
         describe(voteKind, deal.votes[0]!, 'arbiter-1 votes breach (rule deadline-missed)'),
         describe(voteKind, deal.votes[1]!, 'arbiter-2 votes breach (rule deadline-missed)'),
-        describe(verdictKind, deal.verdict, 'the verdict: the attestation, the dispute and the two votes (quorum 2), sorted by arbiter; no signature of its own')
+        describe(verdictKind, deal.verdict, 'the verdict: the attestation, the dispute and the two votes (quorum 2), sorted by arbiter; no signature of its own'),
+        describe(policyChangeKind, policyChange, 'alice\'s operator sets the procurement agent\'s policy (protocols/policy.md)'),
+        describe(approvalKind, approval, 'the node asks alice\'s humans to approve a held ACCEPT'),
+        describe(decisionKind, decision, 'one approver\'s decision on it')
       ]
     }
   }

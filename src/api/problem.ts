@@ -62,6 +62,8 @@ const STATUS_BY_CODE: Array<[string, number]> = [
   ['SESSION_WRONG_SESSION', 404],
   ['SESSION_WRONG_AGENT', 403],
   ['SESSION_REFUSED', 502],
+  // The other node takes this many messages per second from this one: retry later.
+  ['SESSION_RATE_LIMITED', 429],
   ['SESSION_', 409],
   ['RECORD_', 400],
   ['POLICY_FILE_INVALID', 500],

@@ -12,6 +12,8 @@ import type { Peer } from './libp2p.js'
 const log = logger('asp:net:rpc')
 
 export type NetErrorCode = 'NET_TIMEOUT' | 'NET_FRAME_INVALID' | 'NET_REMOTE_ERROR' | 'NET_UNREACHABLE' | 'NET_REQUEST_INVALID' | 'NET_WRONG_NETWORK'
+  // Channels (channel.ts): the stream ended with the request in flight; the peer had too many in flight.
+  | 'NET_CHANNEL_CLOSED' | 'NET_BUSY'
 
 export class NetError extends AspError<NetErrorCode> {
   override name = 'NetError'

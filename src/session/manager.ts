@@ -1,8 +1,9 @@
-// Negotiation sessions over the network (/asp/session/1.0.0). Each message is delivered in its own
-// request and acknowledged only after the receiver verified it, applied it to the session and made
-// it durable in its log; a refusal comes back as a typed error and changes nothing. The sender
-// records its own message only after the acknowledgement, so both logs hold the same transcript.
-// Resending the same message is idempotent, so a sender may retry after a lost connection.
+// Negotiation sessions over the network (/asp/session/1.0.0). Each message is one request on the
+// long-lived channel to the peer (net/channel.ts) and is acknowledged only after the receiver verified
+// it, applied it to the session and made it durable in its log; a refusal comes back as a typed error
+// and changes nothing. The sender records its own message only after the acknowledgement, so both
+// logs hold the same transcript. Resending the same message is idempotent, so a sender retries after
+// a lost stream or connection, and the message is delivered exactly once.
 import { randomBytes } from 'node:crypto'
 import type { PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
@@ -13,10 +14,13 @@ import type { Clock } from '../clock.js'
 import type { NodeConfig } from '../config.js'
 import { isAspError } from '../errors.js'
 import type { Log } from '../log/log.js'
+import { Channels } from '../net/channel.js'
 import type { Peer } from '../net/libp2p.js'
-import { NetError, request, serve } from '../net/rpc.js'
+import { PeerRateLimit } from '../net/rate-limit.js'
+import { NetError } from '../net/rpc.js'
 import type { CID } from '../records/codec.js'
-import { verify, type Signer } from '../records/ed25519.js'
+import { verify as verifyEd25519, type Signer } from '../records/ed25519.js'
+import { rememberingVerify } from '../records/verify-memo.js'
 import { decodeRecord, encodeRecord, signRecord, type SignedRecord } from '../records/record.js'
 import { commitmentKind, commitmentOf } from './commitment-kind.js'
 import { apply, open, SessionError } from './machine.js'
@@ -28,11 +32,33 @@ const log = logger('asp:session')
 
 export const SESSION_PROTOCOL = '/asp/session/1.0.0'
 
+/**
+ * Largest frame on /asp/session/1.0.0 either way (fixed, so both sides agree): a session message of
+ * at most 32768 bytes with the request's own keys, or an answer with an error text of at most 512
+ * characters, fit well inside it.
+ */
+export const SESSION_FRAME_BYTES = 34816
+
+/** COMMIT signatures are checked when a message is built and again when it is recorded: once is enough. */
+const verify = rememberingVerify(verifyEd25519)
+
 const deliver = z.strictObject({ message: z.custom<Uint8Array>((v) => v instanceof Uint8Array) })
 const ack = z.strictObject({ session: z.string(), seq: z.number().int(), cid: z.string() })
 
 /** Attempts to deliver one message before the sender gives up (each after a short pause). */
 const DELIVERY_ATTEMPTS = 3
+
+async function settledOrAborted (settled: Promise<void>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return
+  let onAbort!: () => void
+  const aborted = new Promise<void>((resolve) => { onAbort = resolve })
+  signal.addEventListener('abort', onAbort, { once: true })
+  try {
+    await Promise.race([settled, aborted])
+  } finally {
+    signal.removeEventListener('abort', onAbort)
+  }
+}
 
 export interface SessionEvent {
   session: string
@@ -72,6 +98,10 @@ export class SessionManager {
   private readonly locks = new Map<string, Promise<void>>()
   private readonly org: string
   private guard?: SessionGuard
+  private readonly channels: Channels
+  private readonly rate: PeerRateLimit
+  /** Our own message being delivered, per session, until it is recorded or its delivery fails. */
+  private readonly outgoing = new Map<string, { seq: number, settled: Promise<void>, settle: () => void }>()
 
   constructor (
     private readonly peer: Peer,
@@ -81,6 +111,16 @@ export class SessionManager {
     private readonly clock: Clock
   ) {
     this.org = log.author
+    this.channels = new Channels(peer, SESSION_PROTOCOL, {
+      maxFrameBytes: SESSION_FRAME_BYTES,
+      requestTimeoutMs: config.net.readTimeoutMs,
+      maxInFlight: config.net.maxInFlightPerPeer,
+      idleMs: config.net.channelIdleMs,
+      maxStreams: config.net.maxStreamsPerPeer
+    })
+    this.rate = new PeerRateLimit(config.session.messagesPerSecond, config.session.messageBurst)
+    // Our own message is recorded (after its acknowledgement): a reply built on it may now be taken.
+    this.listeners.add((event) => { if (event.direction === 'out') this.settleOutgoing(event.session, event.message.seq) })
   }
 
   /** Rebuilds every session from the log, then serves the protocol. */
@@ -96,7 +136,7 @@ export class SessionManager {
     }
     // A crash between a COMMIT and its commitment leaves the commitment to write now.
     for (const { state } of this.sessions.values()) await this.recordCommitment(state)
-    await serve(this.peer, SESSION_PROTOCOL, async (body, remote) => this.receive(body, remote), this.config.net)
+    await this.channels.serve(async (body, remote, signal) => this.receive(body, remote, signal))
   }
 
   /** Every message this org sends or accepts passes `guard` first. */
@@ -192,25 +232,48 @@ export class SessionManager {
     }, this.signer)
   }
 
+  /**
+   * Delivers one message, resending it after a transport failure. From here until the message is
+   * recorded (or delivery fails), the session's marker tells `receive` that a reply built on it may
+   * overtake our own recording of it.
+   */
   private async deliver (message: SignedRecord<SessionMessage>): Promise<void> {
+    const { session, seq } = message.value
+    let settle!: () => void
+    const settled = new Promise<void>((resolve) => { settle = resolve })
+    this.outgoing.set(session, { seq, settled, settle })
     const remote = peerIdFromString(message.value.to.org)
-    for (let attempt = 1; attempt <= DELIVERY_ATTEMPTS; attempt++) {
-      try {
-        const answer = ack.safeParse(await request(this.peer, remote, SESSION_PROTOCOL, { message: message.bytes }, this.config.net))
-        if (!answer.success || answer.data.cid !== message.cid.toString()) throw new NetError('NET_FRAME_INVALID', 'the peer acknowledged something else')
-        break
-      } catch (err) {
-        if (err instanceof NetError && err.code === 'NET_REMOTE_ERROR') {
-          const code = String(err.details.remoteCode)
-          throw new SessionError(code.startsWith('SESSION_') || code.startsWith('POLICY_') ? code as never : 'SESSION_REFUSED', err.message)
+    try {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const answer = ack.safeParse(await this.channels.request(remote, { message: message.bytes }))
+          if (!answer.success || answer.data.cid !== message.cid.toString()) throw new NetError('NET_FRAME_INVALID', 'the peer acknowledged something else')
+          return
+        } catch (err) {
+          if (err instanceof NetError && err.code === 'NET_REMOTE_ERROR') {
+            const code = String(err.details.remoteCode)
+            throw new SessionError(code.startsWith('SESSION_') || code.startsWith('POLICY_') ? code as never : 'SESSION_REFUSED', err.message)
+          }
+          if (attempt === DELIVERY_ATTEMPTS) throw err
+          await new Promise((resolve) => setTimeout(resolve, 100 * attempt))
         }
-        if (attempt === DELIVERY_ATTEMPTS) throw err
-        await new Promise((resolve) => setTimeout(resolve, 100 * attempt))
       }
+    } catch (err) {
+      this.settleOutgoing(session, seq)
+      throw err
     }
   }
 
-  private async receive (body: unknown, remote: PeerId): Promise<unknown> {
+  private settleOutgoing (session: string, seq: number): void {
+    const marker = this.outgoing.get(session)
+    if (marker === undefined || marker.seq !== seq) return
+    this.outgoing.delete(session)
+    marker.settle()
+  }
+
+  private async receive (body: unknown, remote: PeerId, signal: AbortSignal): Promise<unknown> {
+    // First and cheapest: a peer over its rate is refused before its bytes cost a decode.
+    if (!this.rate.take(remote.toString())) throw new SessionError('SESSION_RATE_LIMITED', 'too many session messages from this peer; slow down')
     const parsed = deliver.safeParse(body)
     if (!parsed.success) throw new NetError('NET_REQUEST_INVALID', 'a session request is {message}')
     let message: SignedRecord<SessionMessage>
@@ -222,6 +285,10 @@ export class SessionManager {
     const m = message.value
     if (m.from.org !== remote.toString()) throw new SessionError('SESSION_WRONG_PEER', 'the message is not signed by the peer that sent it')
     if (m.to.org !== this.org) throw new SessionError('SESSION_WRONG_PARTY', 'the message is addressed to another org')
+    // The peer's answer to our message and its reply to it can arrive together: the reply waits until
+    // our message is recorded (or its delivery failed), so that it is applied on top of it.
+    const own = this.outgoing.get(m.session)
+    if (own !== undefined && own.seq === m.seq - 1) await settledOrAborted(own.settled, signal)
     return this.withLock(m.session, async () => this.accept(message))
   }
 

@@ -149,11 +149,14 @@ describe('consequences: attestations, receipts, automatic disputes, verdicts (6 
     const byOutsiders = encodeRecord(verdictKind, { v: 1, outcome: 'breach', attestation: attestation.bytes, dispute: dispute.bytes, votes: outsiders.map((signer) => voteBy({ orgId: signer.orgId, signer }).bytes) })
     const tooFew = encodeRecord(verdictKind, { v: 1, outcome: 'breach', attestation: attestation.bytes, dispute: dispute.bytes, votes: [voteBy(node(ARBITERS[0] as number).key).bytes] })
     assert.throws(() => buildVerdict(attestation, dispute, [voteBy(node(ARBITERS[0] as number).key)]), /quorum/)
+    // A verdict about a commitment nobody signed: its attestation carries a forged party signature.
+    const unknownCommitment = encodeRecord(verdictKind, { v: 1, outcome: 'breach', attestation: oneSig.bytes, dispute: dispute.bytes, votes: arbiters().slice(0, 2).map((a) => a.key).sort((a, b) => (a.orgId < b.orgId ? -1 : 1)).map((k) => voteBy(k).bytes) })
     const forged = [
       { kind: 'receipt', record: selfReceipt, reason: 'RECEIPT_NOT_BENEFICIARY' },
       { kind: 'attestation', record: oneSig, reason: 'RECORD_SIGNATURE_INVALID' },
       { kind: 'verdict', record: byOutsiders, reason: 'RECORD_INVALID' },
-      { kind: 'verdict', record: tooFew, reason: 'RECORD_INVALID' }
+      { kind: 'verdict', record: tooFew, reason: 'RECORD_INVALID' },
+      { kind: 'verdict', record: unknownCommitment, reason: 'RECORD_SIGNATURE_INVALID' }
     ]
     const mallory = node(VENDOR_A)
     for (const f of forged) await mallory.peer.services.pubsub.publish(topicFor('devnet', f.kind), f.record.bytes)

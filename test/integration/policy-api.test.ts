@@ -1,26 +1,14 @@
 // The operator's policy and approval routes over real HTTP, and the CLI commands that use them.
 import assert from 'node:assert/strict'
-import { execFile } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import type { AspNode } from '../../src/node.js'
 import type { ApprovalView } from '../../src/policy/approvals.js'
-import { cliPath } from '../helpers/paths.js'
 import { testSigner } from '../helpers/keys.js'
 import { startNetwork, type TestNetwork } from '../helpers/network.js'
+import { asp } from '../helpers/cli.js'
 
-const exec = promisify(execFile)
 
-async function asp (...args: string[]): Promise<{ code: number, stdout: string, stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [cliPath, ...args])
-    return { code: 0, stdout, stderr }
-  } catch (err) {
-    const e = err as { code: number, stdout: string, stderr: string }
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr }
-  }
-}
 
 describe('policy and approval routes of the local API, and asp policy / asp approvals', function () {
   this.timeout(120_000)

@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict'
-import { execFile } from 'node:child_process'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { verifyExports } from '../../src/audit/verify.js'
 import { exportLog } from '../../src/log/export.js'
 import { domainSeparated } from '../../src/records/record.js'
@@ -12,20 +10,10 @@ import type { Body } from '../../src/session/message-types.js'
 import { exportTranscript, TranscriptError } from '../../src/session/transcript-export.js'
 import type { AspNode } from '../../src/node.js'
 import { terms } from '../helpers/session-kit.js'
-import { cliPath } from '../helpers/paths.js'
 import { eventually, startNetwork, type TestNetwork } from '../helpers/network.js'
+import { asp } from '../helpers/cli.js'
 
-const exec = promisify(execFile)
 
-async function asp (...args: string[]): Promise<{ code: number, stdout: string, stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [cliPath, ...args])
-    return { code: 0, stdout, stderr }
-  } catch (err) {
-    const e = err as { code: number, stdout: string, stderr: string }
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr }
-  }
-}
 
 function commit (node: AspNode, session: string): Body<'COMMIT'> {
   const agreement = node.sessions.state(session)?.agreement

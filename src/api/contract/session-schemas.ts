@@ -57,17 +57,21 @@ const phase = z.enum(['negotiating', 'accepted', 'committed', 'fulfilled', 'reje
 /** The public agreement both COMMITs sign (protocols/commitments.md): parties, obligations, arbiters, no price. */
 const agreementView = z.object({
   v: z.literal(1),
-  deal: cidJson.describe('CID of the private deal terms.'),
+  deal: cidJson.describe('CID of the private deal terms (protocols/commitments.md).'),
   parties: z.object({ initiator: orgId, responder: orgId }),
   obligations: z.array(z.object({ id: z.string(), obligor: orgId, beneficiary: orgId, dueBy: timestamp })),
   arbiters: z.array(orgId),
   quorum: z.number().int(),
   valueClass: z.number().int().describe('floor(log10(total in major units)): all the network learns of the value.'),
   at: timestamp.describe('When the offer was accepted.')
-})
+}).describe('The public agreement both COMMIT signatures cover.')
 
-/** The private deal terms the agreement names: the accepted offer in full. */
-const dealView = z.object({ v: z.literal(1), session: z.string(), offer: cidJson, terms: termsSchema })
+const dealView = z.object({
+  v: z.literal(1),
+  session: z.string(),
+  offer: cidJson,
+  terms: termsSchema
+}).describe('The private deal terms: the accepted offer in full.')
 
 export const sessionView = z.object({
   id: z.string(),

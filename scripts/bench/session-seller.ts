@@ -1,0 +1,40 @@
+// A selling node in a process of its own, for bench:session: each org's node runs in its own process
+// in a deployment, and here it gets its own core. Its agent answers a REQUEST with a PROPOSE and an
+// ACCEPT with its COMMIT, at once. Protocol with the parent (IPC): it sends {orgId, address} when
+// started; it stops when told 'stop'.
+import '../../src/polyfill.js'
+import { join } from 'node:path'
+import { initDataDir } from '../../src/datadir.js'
+import { AspNode } from '../../src/node.js'
+import { domainSeparated } from '../../src/records/record.js'
+import { agreementId } from '../../src/session/agreement.js'
+import { COMMITMENT_DOMAIN } from '../../src/session/machine.js'
+import { terms } from '../../test/helpers/session-kit.js'
+import { benchConfig } from './session-config.js'
+
+const root = process.argv[2]
+if (root === undefined || process.send === undefined) throw new Error('usage: fork(session-seller.js, [dataDirRoot])')
+const dir = join(root, 'seller-process')
+await initDataDir(dir, { network: 'devnet', bootstrap: '' })
+const node = await AspNode.open(dir, { api: false, config: benchConfig })
+await node.start()
+
+const offer = terms({ arbiters: [], quorum: 0 })
+node.sessions.onEvent((event) => {
+  if (event.direction !== 'in') return
+  const reply = (): Promise<unknown> | undefined => {
+    if (event.message.type === 'REQUEST') return node.sessions.send(event.session, { type: 'PROPOSE', body: { terms: offer } })
+    if (event.message.type === 'ACCEPT') {
+      const { bytes, cid } = agreementId(event.state.agreement!.value)
+      return node.sessions.send(event.session, { type: 'COMMIT', body: { agreement: cid, sig: node.key.signer.sign(domainSeparated(COMMITMENT_DOMAIN, bytes)) } })
+    }
+    return undefined
+  }
+  reply()?.catch((err: Error) => { process.stderr.write(`seller: ${err.message}\n`) })
+})
+
+process.on('message', (message) => {
+  if (message !== 'stop') return
+  void node.stop().then(() => process.exit(0))
+})
+process.send({ orgId: node.key.orgId, address: node.peer.getMultiaddrs()[0]!.toString() })
