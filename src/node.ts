@@ -6,9 +6,6 @@ import { join } from 'node:path'
 import type { PeerId } from '@libp2p/interface'
 import { logger } from '@libp2p/logger'
 import { startApi, type Api } from './api/server.js'
-import { registerApprovalRoutes } from './api/approval-routes.js'
-import { registerPolicyRoutes } from './api/policy-routes.js'
-import { registerConsequenceRoutes } from './api/consequence-routes.js'
 import { systemClock, type Clock } from './clock.js'
 import { loadConfig, type NodeConfig } from './config.js'
 import { API_FILE, loadOrgKey, logPath, readOperatorToken, type OrgKey } from './datadir.js'
@@ -206,12 +203,7 @@ export class AspNode {
         const api = await startApi({
           dataDir: this.dataDir,
           config: this.config.api,
-          operatorToken: await readOperatorToken(this.dataDir),
-          operatorRoutes: (app) => {
-            registerConsequenceRoutes(app, this)
-            registerPolicyRoutes(app, guardrails)
-            registerApprovalRoutes(app, guardrails.approvals)
-          }
+          operatorToken: await readOperatorToken(this.dataDir)
         }, this)
         this.parts.api = api
         await writeFile(join(this.dataDir, API_FILE), JSON.stringify({ url: api.url, pid: process.pid, peerId: peer.peerId.toString() }) + '\n', { mode: 0o600 })

@@ -29,6 +29,11 @@ export interface Endpoint<
   params?: P
   query?: Q
   body?: B
+  /**
+   * The code of a body that is JSON but fails its schema, when the body is a document of its own
+   * with a code of its own (a policy: POLICY_INVALID). @default 'API_REQUEST_INVALID'
+   */
+  invalidBody?: string
   /** The answer's body (JSON), or for other media types a description of what is streamed. */
   response: R
   /** Status of a successful answer. @default 200 */

@@ -53,12 +53,14 @@ export class Idempotency {
     const id = `${caller}\n${key}`
     // A retry that arrives while the first attempt runs waits for it.
     for (let running = this.inflight.get(id); running !== undefined; running = this.inflight.get(id)) await running.catch(() => {})
-    const stored = await this.store.idempotency.get(id) as Stored | undefined
-    if (stored !== undefined && stored.ts > this.clock.now() - this.retentionMs) {
-      if (stored.hash !== hash) throw new ApiError('API_IDEMPOTENCY_CONFLICT', 'this Idempotency-Key was used with another request')
-      return { status: stored.status, body: stored.body, replayed: true }
-    }
-    const attempt = (async () => {
+    // Nothing awaits between the check above and the registration below: a request arriving now
+    // finds this attempt (the lookup of a stored result included) and waits for it.
+    const attempt = (async (): Promise<Outcome & { replayed: boolean }> => {
+      const stored = await this.store.idempotency.get(id) as Stored | undefined
+      if (stored !== undefined && stored.ts > this.clock.now() - this.retentionMs) {
+        if (stored.hash !== hash) throw new ApiError('API_IDEMPOTENCY_CONFLICT', 'this Idempotency-Key was used with another request')
+        return { status: stored.status, body: stored.body, replayed: true }
+      }
       const outcome = await exec()
       if (outcome.status >= 200 && outcome.status < 300) {
         const ts = this.clock.now()
@@ -67,13 +69,13 @@ export class Idempotency {
           this.store.idempotencyByTime.putOp(`${padded(ts)}\n${id}`, '')
         ])
       }
-      return outcome
+      return { ...outcome, replayed: false }
     })()
     this.inflight.set(id, attempt)
     try {
-      return { ...await attempt, replayed: false }
+      return await attempt
     } finally {
-      this.inflight.delete(id)
+      if (this.inflight.get(id) === attempt) this.inflight.delete(id)
     }
   }
 

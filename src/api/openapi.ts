@@ -5,6 +5,9 @@ import { SOFTWARE } from '../version.js'
 import { changesState, type Endpoint } from './endpoint.js'
 import { party } from '../session/message-kind.js'
 import { termsSchema } from '../session/terms.js'
+import { policySchema } from '../policy/document.js'
+import { approvalView } from './contract/approvals.js'
+import { disputeView, obligationView, subjectScoreView } from './contract/consequence-schemas.js'
 import { eventSchema } from './contract/events.js'
 import { cardView } from './contract/node.js'
 import { messageViewSchema, sessionView } from './contract/session-schemas.js'
@@ -13,18 +16,36 @@ import { problemSchema } from './problem.js'
 type JsonSchema = Record<string, unknown>
 
 /** Schemas used in many places, written once under components.schemas and referred to. */
-const shared = z.registry<{ id: string }>()
-shared.add(termsSchema, { id: 'Terms' })
-shared.add(party, { id: 'Party' })
-shared.add(sessionView, { id: 'Session' })
-shared.add(messageViewSchema, { id: 'SessionMessage' })
-shared.add(cardView, { id: 'AgentCard' })
-shared.add(eventSchema, { id: 'Event' })
-shared.add(problemSchema, { id: 'Problem' })
+const sharedIds = new Map<z.core.$ZodType, string>([
+  [termsSchema, 'Terms'],
+  [party, 'Party'],
+  [sessionView, 'Session'],
+  [messageViewSchema, 'SessionMessage'],
+  [cardView, 'AgentCard'],
+  [eventSchema, 'Event'],
+  [problemSchema, 'Problem'],
+  [obligationView, 'Obligation'],
+  [disputeView, 'Dispute'],
+  [subjectScoreView, 'SubjectScore'],
+  [approvalView, 'Approval'],
+  [policySchema, 'Policy']
+])
+
+/**
+ * The metadata the generator reads: each schema's own (descriptions, titles, formats, from the
+ * global registry) plus the component id of the shared ones. A registry of ids alone would replace
+ * the global one and drop every description.
+ */
+const metadata = z.registry<Record<string, unknown>>()
+metadata.get = (schema) => {
+  const meta = z.globalRegistry.get(schema)
+  const id = sharedIds.get(schema)
+  return id === undefined ? meta : { ...meta, id }
+}
 
 /** A JSON Schema of `schema`; shared parts go to `components` and are referred to. */
 function jsonSchema (schema: z.ZodType, io: 'input' | 'output', components: Record<string, JsonSchema>): JsonSchema {
-  const out = z.toJSONSchema(schema, { target: 'draft-2020-12', unrepresentable: 'any', io, metadata: shared }) as JsonSchema
+  const out = z.toJSONSchema(schema, { target: 'draft-2020-12', unrepresentable: 'any', io, metadata }) as JsonSchema
   const defs = (out.$defs ?? {}) as Record<string, JsonSchema>
   delete out.$schema
   delete out.$defs

@@ -17,6 +17,7 @@ export type ApiErrorCode =
   | 'API_IDEMPOTENCY_KEY_INVALID'
   | 'API_TOO_MANY_STREAMS' //      too many open event streams for one caller
   | 'API_AGENT_EXISTS'
+  | 'API_NOT_PARTY' //             confirming an obligation of a commitment this org only observes
   | 'API_RESPONSE_INVALID' //      the node built an answer its own schema refuses (a bug)
 
 export class ApiError extends AspError<ApiErrorCode> {
@@ -31,6 +32,8 @@ export interface Problem {
   detail?: string
   /** Which fields failed validation (API_REQUEST_INVALID). */
   errors?: Array<{ path: string, message: string }>
+  /** The approval a held message waits for (POLICY_APPROVAL_REQUIRED, POLICY_APPROVAL_PENDING). */
+  approval?: string
 }
 
 export const problemSchema = z.object({
@@ -39,7 +42,8 @@ export const problemSchema = z.object({
   status: z.number().int(),
   code: z.string().describe('The stable error code to branch on (never the title or detail).'),
   detail: z.string().optional(),
-  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional()
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  approval: z.string().optional().describe('POLICY_APPROVAL_REQUIRED and POLICY_APPROVAL_PENDING: the id of the approval the message waits for.')
 }).meta({ title: 'Problem', description: 'RFC 9457 problem details, with the ASP error code.' })
 
 /** First match wins: exact codes before prefixes. */
@@ -51,19 +55,27 @@ const STATUS_BY_CODE: Array<[string, number]> = [
   ['API_UNSUPPORTED_MEDIA_TYPE', 415],
   ['API_IDEMPOTENCY_CONFLICT', 409],
   ['API_AGENT_EXISTS', 409],
+  ['API_NOT_PARTY', 409],
   ['API_TOO_MANY_STREAMS', 429],
   ['API_RESPONSE_INVALID', 500],
   ['API_', 400],
   ['SESSION_WRONG_SESSION', 404],
   ['SESSION_WRONG_AGENT', 403],
   ['SESSION_REFUSED', 502],
+  // The other node takes this many messages per second from this one: retry later.
+  ['SESSION_RATE_LIMITED', 429],
   ['SESSION_', 409],
   ['RECORD_', 400],
   ['POLICY_FILE_INVALID', 500],
   ['POLICY_INVALID', 400],
+  // Held for approval: not forbidden, the session waits for the org's humans.
+  ['POLICY_APPROVAL_REQUIRED', 409],
+  ['POLICY_APPROVAL_PENDING', 409],
   // Guardrails (src/policy): a rule forbids the action; the code names the rule.
   ['POLICY_', 403],
   ['APPROVAL_NOT_FOUND', 404],
+  ['APPROVAL_NOT_APPROVER', 403],
+  ['APPROVAL_NO_HANDLER', 500],
   ['APPROVAL_', 409],
   ['CONSEQUENCE_INPUT_INVALID', 400],
   ['CONSEQUENCE_UNKNOWN_', 404],
@@ -104,8 +116,12 @@ export function titleFor (status: number): string {
 export function problemFor (err: unknown): Problem {
   if (isAspError(err)) {
     const p = problem(err.code, titleFor(statusFor(err.code)), err.message)
-    const errors = err.details.errors
-    return Array.isArray(errors) ? { ...p, errors: errors as Problem['errors'] } : p
+    const { errors, approval } = err.details
+    return {
+      ...p,
+      ...(Array.isArray(errors) ? { errors: errors as Problem['errors'] } : {}),
+      ...(typeof approval === 'string' && err.code.startsWith('POLICY_APPROVAL_') ? { approval } : {})
+    }
   }
   const fastifyError = err as { statusCode?: number, code?: string, message?: string }
   const code = FASTIFY_CODES[fastifyError.code ?? '']
@@ -121,7 +137,8 @@ export function sendProblem (reply: FastifyReply, p: Problem): FastifyReply {
   return reply.code(p.status).type('application/problem+json').send(p)
 }
 
-export function invalid (issues: z.core.$ZodIssue[], where: string): ApiError {
+/** A request that fails its schema: API_REQUEST_INVALID (or the endpoint's own code), listing the fields. */
+export function invalid (issues: z.core.$ZodIssue[], where: string, code = 'API_REQUEST_INVALID'): AspError {
   const errors = issues.slice(0, 20).map((i) => ({ path: [where, ...i.path.map(String)].join('.'), message: i.message }))
-  return new ApiError('API_REQUEST_INVALID', `${errors[0]?.path ?? where}: ${errors[0]?.message ?? 'invalid'}`, { errors })
+  return new AspError(code, `${errors[0]?.path ?? where}: ${errors[0]?.message ?? 'invalid'}`, { errors })
 }

@@ -39,10 +39,11 @@ export interface RouteDeps {
   idempotency: Idempotency
 }
 
-function check<S extends z.ZodType | undefined> (schema: S, value: unknown, where: string): unknown {
+function check<S extends z.ZodType | undefined> (schema: S, value: unknown, where: string, code?: string): unknown {
   if (schema === undefined) return undefined
-  const parsed = schema.safeParse(value ?? (where === 'body' ? undefined : {}))
-  if (!parsed.success) throw invalid(parsed.error.issues, where)
+  if (where === 'body' && value === undefined) throw new ApiError('API_REQUEST_INVALID', 'this endpoint takes a JSON body')
+  const parsed = schema.safeParse(value ?? {})
+  if (!parsed.success) throw invalid(parsed.error.issues, where, code)
   return parsed.data
 }
 
@@ -60,7 +61,7 @@ export function registerRoute (app: FastifyInstance, { endpoint: e, handler }: R
       const input = {
         params: check(e.params, request.params, 'params'),
         query: check(e.query, request.query, 'query'),
-        body: check(e.body, request.body, 'body'),
+        body: check(e.body, request.body, 'body', e.invalidBody),
         principal: request.principal ?? { kind: 'anonymous' },
         request,
         reply

@@ -1,6 +1,6 @@
 // The node's local HTTP server on 127.0.0.1 (fastify): every endpoint of contract/, its events
-// (journal, SSE, webhooks) and its state (api-state/). Starts after the node's sessions (it
-// follows their events) and stops before them.
+// (journal, SSE, webhooks) and its state (api-state/). Starts after the node's sessions,
+// consequences and guardrails (it follows their events) and stops before them.
 import Fastify, { type FastifyInstance } from 'fastify'
 import { logger } from '@libp2p/logger'
 import type { NodeConfig } from '../config.js'
@@ -12,12 +12,19 @@ import { EventJournal } from './event-journal.js'
 import { EventStreams } from './event-streams.js'
 import { Idempotency } from './idempotency.js'
 import { openApiDocument } from './openapi.js'
-import { ApiError, problem, problemFor, sendProblem } from './problem.js'
-import { registerRoute, type Route } from './route.js'
+import { DueEvents } from './due-events.js'
+import { problem, problemFor, sendProblem } from './problem.js'
+import { RecordEvents } from './record-events.js'
+import { registerRoute } from './route.js'
 import { agentRoutes } from './routes/agents.js'
+import { approvalRoutes } from './routes/approvals.js'
+import { commitmentRoutes } from './routes/commitments.js'
+import { disputeRoutes } from './routes/disputes.js'
 import { eventRoutes } from './routes/events.js'
 import { logRoutes } from './routes/log.js'
 import { nodeRoutes } from './routes/node.js'
+import { policyRoutes } from './routes/policies.js'
+import { reputationRoutes } from './routes/reputation.js'
 import { sessionRoutes } from './routes/sessions.js'
 import { SessionEvents } from './session-events.js'
 import { ApiStore } from './store.js'
@@ -31,13 +38,6 @@ export interface ApiOptions {
   dataDir: string
   operatorToken: string
   config: NodeConfig['api']
-  /** More routes (e.g. policies, approvals), registered beside the built-in ones. */
-  routes?: (ctx: ApiContext) => Route[]
-  /**
-   * Plain fastify routes for the operator only (not yet declared in contract/, so not in the
-   * OpenAPI document): every request in their scope must carry the operator token.
-   */
-  operatorRoutes?: (app: FastifyInstance) => void
 }
 
 export interface Api {
@@ -53,12 +53,17 @@ export async function startApi (options: ApiOptions, node: AspNode): Promise<Api
   const journal = new EventJournal(store, { retention: config.eventRetention, retentionMs: config.eventRetentionMs, clock: node.clock })
   await journal.open()
   const sessionEvents = new SessionEvents(node.sessions, node.log, journal, store)
+  const recordEvents = new RecordEvents(node, journal, store)
+  const dueEvents = new DueEvents(node, journal, store, node.config.disputes.watchdogIntervalMs)
   const webhooks = new Webhooks(store, journal, { timeoutMs: config.webhookTimeoutMs, backoffMinMs: config.webhookBackoffMinMs, backoffMaxMs: config.webhookBackoffMaxMs, clock: node.clock })
   const agents = new AgentRegistry(options.dataDir)
   await agents.load()
   const idempotency = new Idempotency(store, config.idempotencyRetentionMs, node.clock)
   const ctx: ApiContext = { node, dataDir: options.dataDir, agents, journal, sessionEvents, webhooks, streams: new EventStreams(journal), openapi: {} }
-  const routes = [...nodeRoutes(ctx), ...agentRoutes(ctx), ...sessionRoutes(ctx), ...eventRoutes(ctx), ...logRoutes(ctx), ...(options.routes?.(ctx) ?? [])]
+  const routes = [
+    ...nodeRoutes(ctx), ...agentRoutes(ctx), ...sessionRoutes(ctx), ...commitmentRoutes(ctx), ...disputeRoutes(ctx),
+    ...reputationRoutes(ctx), ...approvalRoutes(ctx), ...policyRoutes(ctx), ...eventRoutes(ctx), ...logRoutes(ctx)
+  ]
   ctx.openapi = openApiDocument(routes.map((r) => r.endpoint))
 
   const app = Fastify({ logger: false, bodyLimit: config.bodyLimitBytes, return503OnClosing: true, exposeHeadRoutes: false })
@@ -71,17 +76,12 @@ export async function startApi (options: ApiOptions, node: AspNode): Promise<Api
   app.addHook('preClose', async () => ctx.streams.closeAll())
   const auth = new Authenticator(options.operatorToken, agents)
   for (const r of routes) registerRoute(app, r, { auth, idempotency })
-  const operatorRoutes = options.operatorRoutes
-  if (operatorRoutes !== undefined) {
-    await app.register(async (scope) => {
-      scope.addHook('onRequest', async (request) => {
-        if ((await auth.principal(request.headers.authorization)).kind !== 'operator') throw new ApiError('API_FORBIDDEN', 'only the operator may use this route')
-      })
-      operatorRoutes(scope)
-    })
-  }
 
-  await sessionEvents.start()
+  const followers = [sessionEvents, recordEvents, dueEvents]
+  const stopFollowing = async (): Promise<void> => {
+    for (const f of [...followers].reverse()) await f.stop()
+  }
+  for (const f of followers) await f.start()
   await webhooks.start()
   const pruning = setInterval(() => {
     idempotency.prune().catch((err: Error) => trace('idempotency pruning failed: %s', err.message))
@@ -93,7 +93,7 @@ export async function startApi (options: ApiOptions, node: AspNode): Promise<Api
   } catch (err) {
     clearInterval(pruning)
     await webhooks.stop()
-    await sessionEvents.stop()
+    await stopFollowing()
     await store.close()
     throw err
   }
@@ -109,7 +109,7 @@ export async function startApi (options: ApiOptions, node: AspNode): Promise<Api
         clearInterval(pruning)
         await app.close()
         await webhooks.stop()
-        await sessionEvents.stop()
+        await stopFollowing()
         await journal.flush()
         await store.close()
       })()

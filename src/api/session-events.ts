@@ -1,6 +1,6 @@
 // Turns session activity into events: each message recorded in a session (sent or received) gives
 // message.sent / message.received, and, as it changes the session, session.phase,
-// approval.needed (this side escalated to its humans) and commitment.signed. The events of a
+// session.escalated (this side escalated to its humans) and commitment.signed. The events of a
 // message are computed from the transcript (states replayed with the pure machine), so the same
 // message always gives the same events, whether it arrives live or is caught up at start after a
 // crash between the log write and the journal write. Each session's last journaled seq is
@@ -33,7 +33,7 @@ export function eventsOf (message: SessionMessage, cid: CID, before: SessionStat
   }]
   if (before?.phase !== after.phase) events.push({ type: 'session.phase', agents, data: { session, from: before?.phase ?? null, to: after.phase } })
   if (outgoing && message.type === 'ESCALATE' && after.waitingOn === role) {
-    events.push({ type: 'approval.needed', agents, data: { session, reason: (message.body as { reason?: string }).reason ?? null } })
+    events.push({ type: 'session.escalated', agents, data: { session, reason: (message.body as { reason?: string }).reason ?? null } })
   }
   if (after.phase === 'committed' && before?.phase !== 'committed' && after.agreement !== null) {
     const commitment = encodeRecord(commitmentKind, commitmentOf(after.agreement.value, after.agreement.deal, after.commits as { initiator: Uint8Array, responder: Uint8Array }))

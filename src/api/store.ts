@@ -59,6 +59,8 @@ export class ApiStore {
   readonly journaled: Table<number>
   /** agent -> webhook */
   readonly webhooks: Table<unknown>
+  /** commitment/obligation -> when its obligation.due event was journaled */
+  readonly due: Table<number>
   readonly meta: Table<unknown>
 
   private constructor (private readonly db: Level<string, unknown>) {
@@ -68,6 +70,7 @@ export class ApiStore {
     this.events = table('events')
     this.journaled = table('journaled')
     this.webhooks = table('webhooks')
+    this.due = table('due')
     this.meta = table('meta')
   }
 

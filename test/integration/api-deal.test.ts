@@ -97,7 +97,9 @@ describe('API: two agents on two nodes close a deal through HTTP only', function
     const typesOf = (events: ApiEvent[]): string[] => events.filter((e) => e.type.startsWith('message.')).map((e) => e.type)
     // Both journals end with the session closed; the stream and the webhooks then hold all of them.
     const journal: Record<'buyer' | 'seller', ApiEvent[]> = { buyer: [], seller: [] }
-    const closedIn = (events: ApiEvent[]): boolean => events.some((e) => e.type === 'session.phase' && e.data.to === 'closed')
+    // Closed, and both receipts held (one is signed on the other node and arrives by gossip): nothing more comes.
+    const closedIn = (events: ApiEvent[]): boolean => events.some((e) => e.type === 'session.phase' && e.data.to === 'closed') &&
+      events.filter((e) => e.type === 'obligation.confirmed').length === 2
     await eventually('every event on the buyer\'s SSE stream and both webhooks', async () => {
       journal.buyer = (await buyer.call('listEvents', { query: { limit: 1000 } })).events
       journal.seller = (await seller.call('listEvents', { query: { limit: 1000 } })).events
@@ -114,6 +116,9 @@ describe('API: two agents on two nodes close a deal through HTTP only', function
       const signed = events.filter((e) => e.type === 'commitment.signed')
       assert.equal(signed.length, 1)
       assert.equal(signed[0]!.data.commitment, c1.cid)
+      // The consequences of the commitment: its attestation, and a receipt per confirmed obligation.
+      assert.deepEqual(events.filter((e) => e.type === 'commitment.attested').map((e) => e.data.commitment), [agreement])
+      assert.deepEqual(events.filter((e) => e.type === 'obligation.confirmed').map((e) => e.data.obligation).sort(), ['deliver', 'pay'])
       const ids = events.map((e) => Number(e.id))
       assert.deepEqual(ids, [...ids].sort((a, b) => a - b), 'in order')
       assert.equal(new Set(ids).size, ids.length, 'none twice')

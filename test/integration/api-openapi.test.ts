@@ -69,6 +69,35 @@ describe('API: the served OpenAPI 3.1 document', function () {
     assert.ok(n > 50)
   })
 
+  it('holds the consequence, approval and policy routes, and says how discovery ranks', () => {
+    const ops = new Map(Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => [`${method.toUpperCase()} ${path}`, op.operationId])))
+    const expected: Record<string, string> = {
+      'GET /v1/commitments': 'listCommitments',
+      'GET /v1/commitments/{id}': 'readCommitment',
+      'POST /v1/commitments/{id}/confirm': 'confirmObligation',
+      'POST /v1/commitments/{id}/waive': 'waiveObligation',
+      'GET /v1/disputes': 'listDisputes',
+      'GET /v1/disputes/{id}': 'getDispute',
+      'POST /v1/disputes': 'openDispute',
+      'GET /v1/reputation': 'reputationTable',
+      'GET /v1/reputation/{org}': 'getReputation',
+      'GET /v1/approvals': 'listApprovals',
+      'GET /v1/approvals/{id}': 'getApproval',
+      'POST /v1/approvals/{id}/decisions': 'decideApproval',
+      'GET /v1/policies': 'getPolicies',
+      'GET /v1/policies/defaults': 'getDefaultPolicy',
+      'PUT /v1/policies/defaults': 'setDefaultPolicy',
+      'DELETE /v1/policies/defaults': 'clearDefaultPolicy',
+      'GET /v1/policies/agents/{agent}': 'getAgentPolicy',
+      'PUT /v1/policies/agents/{agent}': 'setAgentPolicy',
+      'DELETE /v1/policies/agents/{agent}': 'clearAgentPolicy'
+    }
+    for (const [route, id] of Object.entries(expected)) assert.equal(ops.get(route), id, route)
+    const discover = doc.paths['/v1/discover']!.get! as unknown as { description: string }
+    assert.match(discover.description, /sorted by that score/)
+    assert.ok(doc.components.schemas.Event !== undefined)
+  })
+
   it('lists every endpoint, and every operation it lists is served', async () => {
     const listed = Object.values(doc.paths).flatMap((item) => Object.values(item).map((op) => op.operationId)).sort()
     assert.deepEqual(listed, Object.keys(endpoints).sort())

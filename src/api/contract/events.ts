@@ -4,11 +4,20 @@ import { z } from 'zod'
 import { timestamp } from '../../records/schema-types.js'
 import { endpoint } from '../endpoint.js'
 
-export const EVENT_TYPES = ['message.received', 'message.sent', 'session.phase', 'approval.needed', 'commitment.signed', 'events.gap'] as const
+export const EVENT_TYPES = [
+  // From the sessions' transcripts (session-events.ts).
+  'message.received', 'message.sent', 'session.phase', 'session.escalated', 'commitment.signed',
+  // From the consequence and approval records in the log (record-events.ts).
+  'commitment.attested', 'obligation.confirmed', 'dispute.opened', 'dispute.ruled', 'approval.needed', 'approval.decided',
+  // From the clock (due-events.ts).
+  'obligation.due',
+  // The stream only.
+  'events.gap'
+] as const
 
 export const eventSchema = z.object({
   id: z.string().regex(/^[0-9]+$/).describe('Increasing; the SSE id and the webhook de-duplication key.'),
-  type: z.enum(EVENT_TYPES),
+  type: z.enum(EVENT_TYPES).describe('What happened; data depends on it (docs/agents.md, "Events"). Ignore types you do not know.'),
   ts: timestamp,
   agents: z.array(z.string()).describe('The agents of this org the event concerns.'),
   data: z.record(z.string(), z.unknown())

@@ -32,7 +32,9 @@ export const discoveredAgent = z.object({
   addresses: z.array(z.string()),
   expires: timestamp,
   cid: cidJson,
-  rank: z.number().describe('Higher ranks first.')
+  rank: z.number().describe('Discovery\'s own order among agents of equal score (higher first).'),
+  score: z.number().min(0).max(100).describe('The org\'s score in this org\'s reputation view (GET /v1/reputation/{org}); a stranger\'s score for an org never dealt with.'),
+  standing: z.enum(['unvetted', 'vetted', 'flagged'])
 })
 
 export const nodeEndpoints = {
@@ -62,8 +64,9 @@ export const nodeEndpoints = {
   }),
   discover: endpoint({
     id: 'discover', method: 'GET', path: '/v1/discover', tag: 'discovery', auth: 'agent',
-    summary: 'Other orgs\' agents offering a capability: verified, live cards, ranked.',
-    query: z.strictObject({ capability, limit: z.coerce.number().int().min(1).max(100).optional() }),
+    summary: 'Other orgs\' agents offering a capability: verified, live cards, ranked by the caller\'s reputation view.',
+    description: 'Other orgs\' agents offering a capability: only cards that verify (signed by the org that served them), are live and offer the capability. Each agent carries its org\'s score in this org\'s reputation view (the observer is this org; the same view as GET /v1/reputation/{org}) and its standing; the list is sorted by that score, highest first, then by discovery\'s own rank, org and agent name.',
+    query: z.strictObject({ capability, limit: z.coerce.number().int().min(1).max(100).optional().describe('How many orgs to ask (each may list several agents). @default 20') }),
     response: z.object({ capability: z.string(), agents: z.array(discoveredAgent) })
   }),
   listCards: endpoint({

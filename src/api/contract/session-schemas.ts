@@ -54,6 +54,7 @@ export const sessionIdParams = z.strictObject({ id: z.string().regex(/^[a-z2-7]{
 const role = z.enum(['initiator', 'responder'])
 const phase = z.enum(['negotiating', 'accepted', 'committed', 'fulfilled', 'rejected', 'cancelled', 'closed'])
 
+/** The public agreement both COMMITs sign (protocols/commitments.md): parties, obligations, arbiters, no price. */
 const agreementView = z.object({
   v: z.literal(1),
   deal: cidJson.describe('CID of the private deal terms (protocols/commitments.md).'),
@@ -61,8 +62,8 @@ const agreementView = z.object({
   obligations: z.array(z.object({ id: z.string(), obligor: orgId, beneficiary: orgId, dueBy: timestamp })),
   arbiters: z.array(orgId),
   quorum: z.number().int(),
-  valueClass: z.number().int(),
-  at: timestamp
+  valueClass: z.number().int().describe('floor(log10(total in major units)): all the network learns of the value.'),
+  at: timestamp.describe('When the offer was accepted.')
 }).describe('The public agreement both COMMIT signatures cover.')
 
 const dealView = z.object({
@@ -82,7 +83,7 @@ export const sessionView = z.object({
   parties: z.object({ initiator: party, responder: party }),
   speakers: z.object({ initiator: identifier, responder: identifier }).describe('The agent speaking for each side now (DELEGATE changes it).'),
   liveOffer: z.object({ cid: cidJson, by: role, terms: termsSchema, expiresAt: timestamp.optional() }).nullable(),
-  agreement: z.object({ cid: cidJson, value: agreementView, deal: dealView }).nullable(),
+  agreement: z.object({ cid: cidJson.describe('The agreement\'s CID: the commitment\'s id (GET /v1/commitments/{id}).'), value: agreementView, deal: dealView }).nullable(),
   commits: z.object({ initiator: z.boolean(), responder: z.boolean() }).describe('Which sides have sent their COMMIT.'),
   confirmed: z.array(z.string()),
   disputed: z.array(z.string()),

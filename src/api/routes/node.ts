@@ -18,7 +18,15 @@ export function nodeRoutes (ctx: ApiContext): Route[] {
     route(e.health, async () => ({ ok: true as const })),
     route(e.openapi, async () => ctx.openapi),
     route(e.status, async () => node.status()),
-    route(e.discover, async ({ query }) => ({ capability: query.capability, agents: await node.discover(query.capability, { limit: query.limit }) })),
+    route(e.discover, async ({ query }) => {
+      const found = await node.discover(query.capability, { limit: query.limit })
+      // Ranked by this org's view of each org; discovery's own order breaks ties (the sort is stable).
+      const agents = found.map((a) => {
+        const score = node.reputation.score(a.org)
+        return { ...a, score: score?.score ?? 0, standing: score?.standing ?? 'unvetted' as const }
+      }).sort((a, b) => b.score - a.score)
+      return { capability: query.capability, agents }
+    }),
     route(e.listCards, async () => ({ cards: node.currentCards().map(cardJson) as never })),
     route(e.publishCard, async ({ body, principal }) => {
       const agent = actingAgent(principal, body.agent)

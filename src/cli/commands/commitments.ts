@@ -3,7 +3,7 @@ import { parse, requireString, UsageError } from '../args.js'
 
 const usage = `usage: asp commitments <command> --data-dir DIR [--json]
 
-  asp commitments list --data-dir DIR                      every commitment the node knows, with its outcome
+  asp commitments list --data-dir DIR [--limit N]          the commitments the node knows, newest first, with their outcome
   asp commitments show ID --data-dir DIR                   one commitment: obligations and where each stands
   asp commitments waive ID OBLIGATION --data-dir DIR [--note TEXT]
                                                            release the obligor of an obligation owed to this org
@@ -11,11 +11,11 @@ const usage = `usage: asp commitments <command> --data-dir DIR [--json]
 Asks the running node of DIR.`
 
 interface Obligation { id: string, obligor: string, beneficiary: string, dueBy: number, status: string }
-interface CommitmentView { id: string, outcome: string, party?: boolean, obligations: Obligation[] }
+interface CommitmentView { id: string, outcome: string, party: boolean, session: string | null, obligations: Obligation[] }
 
 export async function run (argv: string[]): Promise<number> {
   const [sub, ...rest] = argv
-  const { values, positionals } = parse(rest, { 'data-dir': { type: 'string' }, json: { type: 'boolean' }, note: { type: 'string' } }, usage)
+  const { values, positionals } = parse(rest, { 'data-dir': { type: 'string' }, json: { type: 'boolean' }, note: { type: 'string' }, limit: { type: 'string' } }, usage)
   const dataDir = requireString(values, 'data-dir', usage)
   const print = (value: unknown, text: () => void): number => {
     if (values.json === true) console.log(JSON.stringify(value, null, 2))
@@ -24,7 +24,9 @@ export async function run (argv: string[]): Promise<number> {
   }
   switch (sub) {
     case 'list': {
-      const { commitments } = await callNode(dataDir, 'GET', '/v1/commitments') as { commitments: CommitmentView[] }
+      const limit = typeof values.limit === 'string' ? values.limit : '1000'
+      if (!/^[0-9]+$/.test(limit)) throw new UsageError(`--limit takes a whole number\n\n${usage}`)
+      const { commitments } = await callNode(dataDir, 'GET', `/v1/commitments?limit=${limit}`) as { commitments: CommitmentView[] }
       return print({ commitments }, () => {
         if (commitments.length === 0) console.log('no commitments yet')
         for (const c of commitments) console.log(`${c.id}  ${c.outcome.padEnd(9)}  ${c.party === true ? 'party' : 'observed'}  ${c.obligations.map((o) => `${o.id}:${o.status}`).join(' ')}`)
@@ -35,7 +37,7 @@ export async function run (argv: string[]): Promise<number> {
       if (id === undefined) throw new UsageError(`name the commitment\n\n${usage}`)
       const c = await callNode(dataDir, 'GET', `/v1/commitments/${encodeURIComponent(id)}`) as CommitmentView
       return print(c, () => {
-        console.log(`commitment ${c.id}: ${c.outcome}`)
+        console.log(`commitment ${c.id}: ${c.outcome}${c.session !== null ? ` (session ${c.session})` : ''}`)
         for (const o of c.obligations) console.log(`  ${o.id.padEnd(12)} ${o.status.padEnd(9)} due ${new Date(o.dueBy).toISOString()}  ${o.obligor} -> ${o.beneficiary}`)
       })
     }
