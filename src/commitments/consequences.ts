@@ -47,6 +47,8 @@ export class Consequences {
   private readonly org: string
   /** Verdicts this node assembled (dispute/outcome), so a late vote does not make another variant. */
   private readonly assembled = new Set<string>()
+  /** What the session events of this org still owe (attestations, receipts), done in order. */
+  private afterSession: Promise<void> = Promise.resolve()
 
   constructor (
     private readonly log: Log,
@@ -72,7 +74,7 @@ export class Consequences {
     this.records.onAccepted((kind, record) => {
       if ((CONSEQUENCE_KINDS as readonly string[]).includes(kind)) this.accepted(kind as ConsequenceKind, record)
     })
-    this.sessions.onEvent((event) => { this.sessionEvent(event).catch((err: Error) => log.error('after %s: %e', event.message.type, err)) })
+    this.sessions.onEvent((event) => { this.sessionEvent(event) })
     for (const commitment of this.book.commitments.values()) await this.afterCommitment(commitment)
   }
 
@@ -175,15 +177,19 @@ export class Consequences {
     }
   }
 
-  private async sessionEvent (event: SessionEvent): Promise<void> {
-    if (event.message.type === 'COMMIT' && event.state.phase === 'committed') {
+  /**
+   * After both COMMITs and after each CONFIRM of ours: the attestation, then the receipts owed. One
+   * at a time, in order, so a CONFIRM right after the COMMIT never races its attestation (its receipt
+   * is judged against it) and no receipt is signed twice.
+   */
+  private sessionEvent (event: SessionEvent): void {
+    const commits = event.message.type === 'COMMIT' && event.state.phase === 'committed'
+    const confirms = event.message.type === 'CONFIRM' && event.direction === 'out'
+    if (!commits && !confirms) return
+    this.afterSession = this.afterSession.then(async () => {
       const commitment = this.sessions.commitment(event.session)
       if (commitment !== undefined) await this.afterCommitment(commitment as SignedRecord<Commitment>)
-    }
-    if (event.message.type === 'CONFIRM' && event.direction === 'out') {
-      const agreement = event.state.agreement
-      if (agreement !== null) await this.receipt(agreement.cid.toString(), (event.message.body as { obligation: string }).obligation, 'met')
-    }
+    }).catch((err: Error) => log.error('after %s: %e', event.message.type, err))
   }
 
   /** The attestation of a commitment of ours, and the receipts its CONFIRMs owe, once each. */
