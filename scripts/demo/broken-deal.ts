@@ -16,8 +16,24 @@ export interface DisputeView {
   verdicts: Array<{ cid: string, outcome: string, at: number }>
 }
 
+/** A dispute as `asp disputes list --json` prints it (the API's Dispute). */
+interface ListedDispute extends Omit<DisputeView, 'dispute'> {
+  claim: string
+  claimant: string
+  respondent: string
+  commitment: string
+  obligation: string
+  openedAt: number
+}
+
 export async function disputesOn (node: DemoNode): Promise<DisputeView[]> {
-  return (await json<{ disputes: DisputeView[] }>(['disputes', 'list', '--data-dir', node.dir, '--json'])).disputes
+  const { disputes } = await json<{ disputes: ListedDispute[] }>(['disputes', 'list', '--data-dir', node.dir, '--json'])
+  return disputes.map((d) => ({
+    id: d.id,
+    dispute: { claim: d.claim, claimant: d.claimant, respondent: d.respondent, commitment: d.commitment, obligation: d.obligation, openedAt: d.openedAt },
+    votes: d.votes,
+    verdicts: d.verdicts
+  }))
 }
 
 export interface BrokenDeal {

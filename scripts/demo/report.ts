@@ -4,7 +4,7 @@
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { asp, commandLine, json, mustRun } from './cli.js'
-import type { BrokenDeal, DisputeView } from './broken-deal.js'
+import { disputesOn, type BrokenDeal } from './broken-deal.js'
 import type { Score } from './discovery.js'
 import type { DemoNetwork } from './network.js'
 import type { Cast } from './setup.js'
@@ -16,9 +16,9 @@ export async function printTimeline (cast: Cast, broken: BrokenDeal): Promise<vo
     const [events, approvals, disputes] = await Promise.all([
       cast.buyer.allEvents(),
       json<ApprovalRecord[]>(['approvals', 'list', '--status', 'all', '--data-dir', cast.buyerNode.dir, '--json']),
-      json<{ disputes: DisputeView[] }>(['disputes', 'list', '--data-dir', cast.buyerNode.dir, '--json'])
+      disputesOn(cast.buyerNode)
     ])
-    const lines = timeline({ events, approvals, disputes: disputes.disputes.filter((d) => d.id === broken.dispute.id), deadline: broken.deadline, net: cast.net })
+    const lines = timeline({ events, approvals, disputes: disputes.filter((d) => d.id === broken.dispute.id), deadline: broken.deadline, net: cast.net })
     check(lines.length > 0, 'the buyer\'s agent has no events')
     note(lines.join('\n'))
   })
