@@ -40,7 +40,7 @@ describe('npm run demo (seven asp start processes, the whole story)', function (
       assert.doesNotMatch(stdout, /✗|FAILED/)
 
       // The key lines of the story.
-      assert.match(stdout, /403 POLICY_APPROVAL_REQUIRED/)
+      assert.match(stdout, /409 POLICY_APPROVAL_REQUIRED/)
       assert.match(stdout, /\$ asp approvals approve bafy\S+ --data-dir buyer --as procurement-lead/)
       assert.match(stdout, /✓ honored: both obligations met/)
       assert.match(stdout, /✓ dispute opened by the buyer's node \(its watchdog\), [\d.]+ s after the deadline: missed-deadline, deliver, Buyer vs Vendor B/)
