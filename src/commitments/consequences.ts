@@ -85,11 +85,13 @@ export class Consequences {
 
   /** Releases the obligor of an obligation owed to this org (a signed waiver clears it, as a receipt does). */
   async waive (commitment: string, obligation: string, note?: string): Promise<SignedRecord<Receipt>> {
+    await this.afterSession // a commitment just signed has its attestation first
     return this.receipt(commitment, obligation, 'waived', note)
   }
 
   /** Opens a dispute about an obligation owed to this org, by hand or from the watchdog. */
   async openDispute (input: DisputeInput): Promise<SignedRecord<Dispute>> {
+    await this.afterSession // a commitment just signed has its attestation first
     const attestation = this.book.attestations.get(input.commitment)
     if (attestation === undefined) throw new ConsequenceError('CONSEQUENCE_UNKNOWN_COMMITMENT', `no attestation of commitment ${input.commitment}`)
     const o = this.book.obligation(input.commitment, input.obligation)
