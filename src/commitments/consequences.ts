@@ -98,7 +98,7 @@ export class Consequences {
     if (o === undefined) throw new ConsequenceError('CONSEQUENCE_UNKNOWN_OBLIGATION', `no obligation ${input.obligation} in ${input.commitment}`)
     if (o.beneficiary !== this.org) throw new ConsequenceError('CONSEQUENCE_NOT_BENEFICIARY', 'only the beneficiary of an obligation disputes it')
     // One dispute per claim and obligation: opening it again gives the one already open.
-    const open = (this.book.disputesOf.get(`${input.commitment}/${input.obligation}`) ?? []).map((cid) => this.book.disputes.get(cid)).find((d) => d?.value.claim === input.claim)
+    const open = this.disputeOf(input)
     if (open !== undefined) return open
     const own = this.book.commitments.get(input.commitment)
     const session = own !== undefined ? this.sessions.state(own.value.deal.session) : undefined
@@ -114,8 +114,15 @@ export class Consequences {
       evidence: evidence.slice(0, 64),
       openedAt: this.clock.now()
     }, this.signer)
-    await this.publish('dispute', dispute)
-    return dispute
+    if (await this.publish('dispute', dispute)) return dispute
+    // Opened meanwhile by another caller (the watchdog and a person at once): that one stands.
+    const opened = this.disputeOf(input)
+    return opened ?? dispute
+  }
+
+  /** The dispute held about this obligation with this claim, if any. */
+  private disputeOf (input: DisputeInput): SignedRecord<Dispute> | undefined {
+    return (this.book.disputesOf.get(`${input.commitment}/${input.obligation}`) ?? []).map((cid) => this.book.disputes.get(cid)).find((d) => d?.value.claim === input.claim)
   }
 
   /** Each obligation of a commitment and where it stands, from the records this node holds. */
