@@ -68,7 +68,6 @@ export class PublicRecords {
     } catch (err) {
       return { verdict: 'reject', reason: isAspError(err) ? err.code : (err as Error).message }
     }
-    if (await this.log.getBlock(record.cid) !== undefined) return { verdict: 'ignore', reason: 'duplicate' }
     if (kind === 'agent-card') {
       const card = record.value as AgentCard
       if (card.expires <= this.clock.now()) return { verdict: 'ignore', reason: 'expired' }
