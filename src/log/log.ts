@@ -4,13 +4,16 @@
 import { logger } from '@libp2p/logger'
 import { LogError } from '../errors.js'
 import { systemClock, type Clock } from '../clock.js'
-import { cidOf, encode, linksOf, type CID } from '../records/codec.js'
+import { CID, cidOf, DAG_CBOR_CODE, encode, linksOf, SHA2_256_CODE } from '../records/codec.js'
+import * as Digest from 'multiformats/hashes/digest'
 import type { Signer } from '../records/ed25519.js'
 import { entryKind, headKind, type Entry, type Head } from '../records/kinds/index.js'
 import { orgIdFromPublicKey, type OrgId } from '../records/org-id.js'
-import { withBytesField } from '../records/cbor-splice.js'
 import { decodeRecord, domainSeparated, signRecord, type SignedRecord } from '../records/record.js'
 import { entryBodies, isKnownEntryKind, type EntryBody, type EntryKindName } from './entry-kinds.js'
+import { PLACEHOLDER_DIGEST, placeholderAt, type SignedLink, type UnsignedLink } from './chain.js'
+import { ChainSigner } from './chain-signer.js'
+import { RecentEntries } from './recent.js'
 import { Bucket, bucketRange, decodeSeq, encodeSeq, metaKey, openDb, prefixed, seqFromKey, seqKey, type Db } from './store.js'
 
 const log = logger('asp:log')
@@ -23,6 +26,8 @@ export interface LogOptions {
   maxBatch?: number
   /** Most appends waiting for the writer before append() refuses with LOG_QUEUE_FULL. @default 65536 */
   maxPending?: number
+  /** The last entries written (and their blocks) kept in memory for readers. @default 4096 */
+  recentEntries?: number
 }
 
 export interface Block {
@@ -35,6 +40,15 @@ export interface LogHead {
   cid: CID | null
   ts: number
 }
+
+interface Prepared {
+  entries: Array<SignedRecord<Entry>>
+  ops: Array<{ type: 'put', key: Uint8Array, value: Uint8Array }>
+  head: LogHead
+}
+
+/** The `prev` of entries whose predecessor is signed in the same batch, until it is (chain.ts). */
+const PLACEHOLDER = CID.createV1(DAG_CBOR_CODE, Digest.create(SHA2_256_CODE, PLACEHOLDER_DIGEST))
 
 interface Pending {
   kind: string
@@ -55,6 +69,8 @@ export class Log {
   private pending: Pending[] = []
   private writer: Promise<void> | null = null
   private closing: Promise<void> | null = null
+  private readonly recent: RecentEntries
+  private readonly chain: ChainSigner
   private batchesWritten = 0
   private entriesWritten = 0
 
@@ -65,6 +81,8 @@ export class Log {
     this.clock = options.clock ?? systemClock
     this.maxBatch = options.maxBatch ?? 1024
     this.maxPending = options.maxPending ?? 65536
+    this.recent = new RecentEntries(options.recentEntries ?? 4096)
+    this.chain = new ChainSigner(signer, domainSeparated(entryKind.name, new Uint8Array(0)))
   }
 
   /** Opens (or creates) the log at `path`, owned by `signer`'s org. */
@@ -172,9 +190,9 @@ export class Log {
         continue
       }
       const batch = this.pending.splice(0, this.maxBatch)
-      let prepared: ReturnType<Log['prepare']>
+      let prepared: Prepared
       try {
-        prepared = this.prepare(batch, tentative)
+        prepared = await this.prepare(batch, tentative)
       } catch (err) {
         this.fail(batch, err)
         continue
@@ -193,7 +211,7 @@ export class Log {
     }
   }
 
-  private async write (batch: Pending[], prepared: ReturnType<Log['prepare']>): Promise<boolean> {
+  private async write (batch: Pending[], prepared: Prepared): Promise<boolean> {
     try {
       await this.db.batch(prepared.ops, { sync: true })
     } catch (err) {
@@ -203,6 +221,7 @@ export class Log {
     this.durable = prepared.head
     this.batchesWritten++
     this.entriesWritten += batch.length
+    batch.forEach((item, i) => this.recent.add(prepared.entries[i] as SignedRecord<Entry>, item.blocks))
     batch.forEach((item, i) => item.resolve(prepared.entries[i] as SignedRecord<Entry>))
     return true
   }
@@ -212,31 +231,56 @@ export class Log {
     for (const item of batch) item.reject(failure)
   }
 
-  /** Signs the batch's entries on top of the durable head; nothing changes until the write succeeds. */
-  private prepare (batch: Pending[], on: LogHead): { entries: Array<SignedRecord<Entry>>, ops: Array<{ type: 'put', key: Uint8Array, value: Uint8Array }>, head: LogHead } {
-    const entries: Array<SignedRecord<Entry>> = []
-    const ops: Array<{ type: 'put', key: Uint8Array, value: Uint8Array }> = []
-    let { seq, cid: prev, ts } = on
+  /**
+   * Signs the batch's entries on top of `on` (the durable head, or the batch being written); nothing
+   * changes until the write succeeds. The entries are encoded here, each with a placeholder for the
+   * CID of the one before it, and signed as one chain (chain.ts).
+   */
+  private async prepare (batch: Pending[], on: LogHead): Promise<Prepared> {
+    const unsigned: Array<Omit<Entry, 'sig'>> = []
+    const links: UnsignedLink[] = []
+    let { seq, ts } = on
     for (const item of batch) {
       seq += 1
       // Timestamps never go backwards in a log, even if the wall clock does.
       ts = Math.max(this.clock.now(), ts)
-      const unsigned = { v: 1 as const, author: this.author, seq, prev, ts, kind: item.kind, body: item.body }
-      const unsignedBytes = encode(unsigned)
-      const sig = this.signer.sign(domainSeparated(entryKind.name, unsignedBytes))
-      const bytes = withBytesField(unsignedBytes, 'sig', sig)
-      const entry: SignedRecord<Entry> = { value: { ...unsigned, sig }, bytes, cid: cidOf(bytes) }
-      ops.push({ type: 'put', key: seqKey(seq), value: bytes })
-      ops.push({ type: 'put', key: prefixed(Bucket.seqByCid, entry.cid.bytes), value: encodeSeq(seq) })
-      for (const block of item.blocks) ops.push({ type: 'put', key: prefixed(Bucket.block, block.cid.bytes), value: block.bytes })
-      entries.push(entry)
-      prev = entry.cid
+      const first = unsigned.length === 0
+      const value = { v: 1 as const, author: this.author, seq, prev: first ? on.cid : PLACEHOLDER, ts, kind: item.kind, body: item.body }
+      const bytes = encode(value)
+      const prevAt = first ? -1 : placeholderAt(bytes)
+      // The placeholder twice in one entry (not by chance): this entry starts a chain of its own.
+      if (!first && prevAt < 0) return this.prepareInTwo(batch, on, unsigned.length)
+      unsigned.push(value)
+      links.push({ bytes, prevAt })
     }
+    const signed = await this.chain.sign(links)
+    const entries: Array<SignedRecord<Entry>> = []
+    const ops: Array<{ type: 'put', key: Uint8Array, value: Uint8Array }> = []
+    let prev = on.cid
+    batch.forEach((item, i) => {
+      const link = signed[i] as SignedLink
+      const value = unsigned[i] as Omit<Entry, 'sig'>
+      const cid = CID.createV1(DAG_CBOR_CODE, Digest.create(SHA2_256_CODE, link.digest))
+      entries.push({ value: { ...value, prev, sig: link.sig }, bytes: link.bytes, cid })
+      ops.push({ type: 'put', key: seqKey(value.seq), value: link.bytes })
+      ops.push({ type: 'put', key: prefixed(Bucket.seqByCid, cid.bytes), value: encodeSeq(value.seq) })
+      for (const block of item.blocks) ops.push({ type: 'put', key: prefixed(Bucket.block, block.cid.bytes), value: block.bytes })
+      prev = cid
+    })
     return { entries, ops, head: { seq, cid: prev, ts } }
+  }
+
+  /** The batch prepared as two chains, the second starting at `at`, on top of the first. */
+  private async prepareInTwo (batch: Pending[], on: LogHead, at: number): Promise<Prepared> {
+    const first = await this.prepare(batch.slice(0, at), on)
+    const second = await this.prepare(batch.slice(at), first.head)
+    return { entries: [...first.entries, ...second.entries], ops: [...first.ops, ...second.ops], head: second.head }
   }
 
   async getEntry (seq: number): Promise<SignedRecord<Entry> | undefined> {
     if (!Number.isSafeInteger(seq) || seq < 1) return undefined
+    const recent = this.recent.entry(seq)
+    if (recent !== undefined) return recent
     const bytes = await this.db.get(seqKey(seq))
     return bytes === undefined ? undefined : this.decodeStored(bytes)
   }
@@ -247,16 +291,35 @@ export class Log {
   }
 
   async getBlock (cid: CID): Promise<Uint8Array | undefined> {
-    return this.db.get(prefixed(Bucket.block, cid.bytes))
+    return this.recent.block(cid) ?? await this.db.get(prefixed(Bucket.block, cid.bytes))
   }
 
-  /** Entries from `from` to `to` (both inclusive), in order. */
+  /**
+   * Entries from `from` to `to` (both inclusive), in order, up to the head durable when the call
+   * began: recent ones from memory, older ones from disk. `verify` checks each signature (read from
+   * disk, then).
+   */
   async * entries (from = 1, to = Number.MAX_SAFE_INTEGER, options: { verify?: boolean } = {}): AsyncGenerator<SignedRecord<Entry>> {
-    const range = { gte: seqKey(Math.max(1, from)), lte: seqKey(Math.min(to, Number.MAX_SAFE_INTEGER)) }
-    for await (const [key, bytes] of this.db.iterator(range)) {
-      const entry = options.verify === true ? decodeRecord(entryKind, bytes) : this.decodeStored(bytes)
-      if (entry.value.seq !== seqFromKey(key)) throw new LogError('LOG_CORRUPT', `entry stored at ${seqFromKey(key)} says seq ${entry.value.seq}`)
-      yield entry
+    const last = Math.min(to, this.durable.seq)
+    let next = Math.max(1, from)
+    while (next <= last) {
+      const cached = options.verify === true ? undefined : this.recent.entry(next)
+      if (cached !== undefined) {
+        yield cached
+        next++
+        continue
+      }
+      // From disk, up to where the entries in memory begin (they may have moved on meanwhile).
+      const inMemory = options.verify === true ? undefined : this.recent.from
+      const until = inMemory !== undefined && inMemory > next ? Math.min(last, inMemory - 1) : last
+      const before = next
+      for await (const [key, bytes] of this.db.iterator({ gte: seqKey(next), lte: seqKey(until) })) {
+        const entry = options.verify === true ? decodeRecord(entryKind, bytes) : this.decodeStored(bytes)
+        if (entry.value.seq !== seqFromKey(key)) throw new LogError('LOG_CORRUPT', `entry stored at ${seqFromKey(key)} says seq ${entry.value.seq}`)
+        yield entry
+        next = entry.value.seq + 1
+      }
+      if (next === before) return // nothing stored there
     }
   }
 
@@ -294,6 +357,7 @@ export class Log {
   close (): Promise<void> {
     this.closing ??= (async () => {
       while (this.writer !== null) await this.writer
+      await this.chain.close()
       await this.db.close()
     })()
     return this.closing

@@ -11,12 +11,22 @@ const PREFIX = Uint8Array.from([0x00, 0x24, 0x08, 0x01, 0x12, 0x20])
 const cache = new Map<string, Uint8Array>()
 const CACHE_LIMIT = 4096
 
+/** Org ids by public key: base58 costs more than a hash, and every record a node signs names its org. */
+const idCache = new Map<string, OrgId>()
+
 export function orgIdFromPublicKey (publicKey: Uint8Array): OrgId {
   if (publicKey.length !== PUBLIC_KEY_LENGTH) throw new RecordError('ORG_ID_INVALID', 'an Ed25519 public key is 32 bytes')
-  const bytes = new Uint8Array(PREFIX.length + PUBLIC_KEY_LENGTH)
-  bytes.set(PREFIX)
-  bytes.set(publicKey, PREFIX.length)
-  return base58btc.baseEncode(bytes)
+  const key = Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.byteLength).toString('latin1')
+  let id = idCache.get(key)
+  if (id === undefined) {
+    const bytes = new Uint8Array(PREFIX.length + PUBLIC_KEY_LENGTH)
+    bytes.set(PREFIX)
+    bytes.set(publicKey, PREFIX.length)
+    id = base58btc.baseEncode(bytes)
+    if (idCache.size >= CACHE_LIMIT) idCache.clear()
+    idCache.set(key, id)
+  }
+  return id
 }
 
 /** The Ed25519 public key inside an org id; RecordError ORG_ID_INVALID for anything else. */

@@ -60,8 +60,19 @@ export function dealId (deal: DealTerms): CID {
   return cidOf(encode(deal))
 }
 
+/**
+ * Remembered per agreement object: a session's state keeps one agreement from ACCEPT on and every
+ * COMMIT, commitment and attestation asks for its bytes again. Agreements are never mutated.
+ */
+const ids = new WeakMap<Agreement, { bytes: Uint8Array, cid: CID }>()
+
 /** The agreement's canonical bytes and CID: what each COMMIT signature covers. The CID is the commitment's id. */
 export function agreementId (agreement: Agreement): { bytes: Uint8Array, cid: CID } {
-  const bytes = encode(agreement)
-  return { bytes, cid: cidOf(bytes) }
+  let id = ids.get(agreement)
+  if (id === undefined) {
+    const bytes = encode(agreement)
+    id = { bytes, cid: cidOf(bytes) }
+    ids.set(agreement, id)
+  }
+  return id
 }

@@ -6,11 +6,17 @@ import { RecordError } from '../errors.js'
 import { encode } from '../records/codec.js'
 import type { RecordKind } from '../records/kind.js'
 import { identifier, link, orgId, signature, timestamp, uint } from '../records/schema-types.js'
-import { agreementFor, dealId, type Agreement, type DealTerms } from './agreement.js'
+import { domainSeparated } from '../records/record.js'
+import { agreementFor, agreementId, dealId, type Agreement, type DealTerms } from './agreement.js'
 import { termsSchema } from './terms.js'
 
 /** The signing domain of COMMIT signatures: "asp/v1/commitment\0" ‖ DAG-CBOR(agreement). */
 export const COMMITMENT_DOMAIN = 'commitment'
+
+/** The bytes each party's COMMIT signature covers. */
+export function commitSigningMessage (agreement: Agreement): Uint8Array {
+  return domainSeparated(COMMITMENT_DOMAIN, agreementId(agreement).bytes)
+}
 
 export const agreementSchema = z.strictObject({
   v: z.literal(1),

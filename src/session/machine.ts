@@ -5,9 +5,8 @@
 import { AspError } from '../errors.js'
 import type { CID } from '../records/codec.js'
 import { publicKeyOfOrg } from '../records/org-id.js'
-import { domainSeparated } from '../records/record.js'
 import { agreementFor, agreementId, type DealTerms } from './agreement.js'
-import { COMMITMENT_DOMAIN } from './commitment-kind.js'
+import { commitSigningMessage, COMMITMENT_DOMAIN } from './commitment-kind.js'
 import type { Party, SessionMessage } from './message-kind.js'
 import type { Body, MessageType } from './message-types.js'
 import { other, type Role, type SessionState } from './state.js'
@@ -139,8 +138,7 @@ const rules: { [K in MessageType]: Rule<K> } = {
     if (agreement === null) return refuse('SESSION_NOT_ALLOWED', 'nothing has been accepted')
     if (next.commits[role] !== undefined) refuse('SESSION_ALREADY_COMMITTED', `the ${role} has committed already`)
     if (!message.body.agreement.equals(agreement.cid)) refuse('SESSION_COMMIT_MISMATCH', 'the COMMIT names other terms than the accepted ones')
-    const signed = domainSeparated(COMMITMENT_DOMAIN, agreementId(agreement.value).bytes)
-    if (!verify(publicKeyOfOrg(message.from.org), signed, message.body.sig)) refuse('SESSION_COMMIT_SIGNATURE', 'the COMMIT signature does not verify over the agreement')
+    if (!verify(publicKeyOfOrg(message.from.org), commitSigningMessage(agreement.value), message.body.sig)) refuse('SESSION_COMMIT_SIGNATURE', 'the COMMIT signature does not verify over the agreement')
     next.commits[role] = message.body.sig
     if (next.commits.initiator !== undefined && next.commits.responder !== undefined) next.phase = 'committed'
   },

@@ -19,10 +19,11 @@ import type { Peer } from '../net/libp2p.js'
 import { PeerRateLimit } from '../net/rate-limit.js'
 import { NetError } from '../net/rpc.js'
 import type { CID } from '../records/codec.js'
-import { verify as verifyEd25519, type Signer } from '../records/ed25519.js'
-import { rememberingVerify } from '../records/verify-memo.js'
-import { decodeRecord, encodeRecord, signRecord, type SignedRecord } from '../records/record.js'
-import { commitmentKind, commitmentOf } from './commitment-kind.js'
+import { publicKeyOfOrg } from '../records/org-id.js'
+import type { Signer } from '../records/ed25519.js'
+import { VerifiedSignatures } from '../records/verify-memo.js'
+import { decodeRecord, decodeRecordOffThread, encodeRecord, signRecord, signRecordOffThread, type SignedRecord } from '../records/record.js'
+import { commitmentKind, commitmentOf, commitSigningMessage } from './commitment-kind.js'
 import { apply, open, SessionError } from './machine.js'
 import { sessionMessageKind, type Party, type SessionMessage } from './message-kind.js'
 import type { Body, MessageType } from './message-types.js'
@@ -39,8 +40,6 @@ export const SESSION_PROTOCOL = '/asp/session/1.0.0'
  */
 export const SESSION_FRAME_BYTES = 34816
 
-/** COMMIT signatures are checked when a message is built and again when it is recorded: once is enough. */
-const verify = rememberingVerify(verifyEd25519)
 
 const deliver = z.strictObject({ message: z.custom<Uint8Array>((v) => v instanceof Uint8Array) })
 const ack = z.strictObject({ session: z.string(), seq: z.number().int(), cid: z.string() })
@@ -75,6 +74,8 @@ interface Entry {
   pending?: number
   /** The local human approval after our ESCALATE (not part of the transcript). */
   approved?: boolean
+  /** The commitment record, once both COMMITs exist. */
+  commitment?: SignedRecord<unknown>
 }
 
 export interface Outgoing<K extends MessageType = MessageType> {
@@ -92,6 +93,13 @@ export interface SessionGuard {
   beforeAccept(message: SessionMessage, state: SessionState | undefined): Promise<void>
 }
 
+/** The commitment record of a state with both COMMITs (phase committed or later). */
+function commitmentRecord (state: SessionState): SignedRecord<unknown> {
+  const { agreement, commits } = state
+  if (agreement === null || commits.initiator === undefined || commits.responder === undefined) throw new Error(`session ${state.id} has no commitment`)
+  return encodeRecord(commitmentKind, commitmentOf(agreement.value, agreement.deal, { initiator: commits.initiator, responder: commits.responder }))
+}
+
 export class SessionManager {
   private readonly sessions = new Map<string, Entry>()
   private readonly listeners = new Set<(event: SessionEvent) => void>()
@@ -102,13 +110,19 @@ export class SessionManager {
   private readonly rate: PeerRateLimit
   /** Our own message being delivered, per session, until it is recorded or its delivery fails. */
   private readonly outgoing = new Map<string, { seq: number, settled: Promise<void>, settle: () => void }>()
+  private readonly peerIds = new Map<string, PeerId>()
+
+  /** Messages being received or sent now: above one, signatures are made and checked off the main thread. */
+  private busy = 0
 
   constructor (
     private readonly peer: Peer,
     private readonly log: Log,
     private readonly signer: Signer,
     private readonly config: NodeConfig,
-    private readonly clock: Clock
+    private readonly clock: Clock,
+    /** The node's remembered signatures: a COMMIT's is checked when built, when recorded, and in its attestation. */
+    private readonly signatures = new VerifiedSignatures()
   ) {
     this.org = log.author
     this.channels = new Channels(peer, SESSION_PROTOCOL, {
@@ -132,7 +146,7 @@ export class SessionManager {
       if (bytes === undefined) continue
       const message = decodeRecord(sessionMessageKind, bytes, { skipSignatures: true })
       const known = this.sessions.get(message.value.session)
-      this.remember(message, known === undefined ? open(message.value, message.cid) : apply(known.state, message.value, message.cid, verify))
+      this.remember(message, known === undefined ? open(message.value, message.cid) : apply(known.state, message.value, message.cid, this.signatures.verify))
     }
     // A crash between a COMMIT and its commitment leaves the commitment to write now.
     for (const { state } of this.sessions.values()) await this.recordCommitment(state)
@@ -155,9 +169,12 @@ export class SessionManager {
 
   /** The dual-signed commitment of a committed session, as stored in the log. */
   commitment (session: string): SignedRecord<unknown> | undefined {
-    const state = this.state(session)
-    if (state === undefined || state.agreement === null || state.commits.initiator === undefined || state.commits.responder === undefined) return undefined
-    return encodeRecord(commitmentKind, commitmentOf(state.agreement.value, state.agreement.deal, state.commits as { initiator: Uint8Array, responder: Uint8Array }))
+    const entry = this.sessions.get(session)
+    const commits = entry?.state.commits
+    if (entry === undefined || commits?.initiator === undefined || commits.responder === undefined) return undefined
+    // Both signatures never change once there: the record is built once.
+    entry.commitment ??= commitmentRecord(entry.state)
+    return entry.commitment
   }
 
   transcript (session: string): Array<SignedRecord<SessionMessage>> {
@@ -168,10 +185,12 @@ export class SessionManager {
   async open<K extends MessageType> (as: string, to: Party, first: Outgoing<K>): Promise<SessionState> {
     await this.guard?.beforeSend(first, { from: { org: this.org, agent: as }, to })
     const id = base32.baseEncode(randomBytes(16))
-    const message = this.sign(id, 1, null, { org: this.org, agent: as }, to, first)
-    open(message.value, message.cid) // refuses here, before anything leaves the node
-    await this.deliver(message)
-    return this.withLock(id, async () => this.persist(message, 'out'))
+    return this.whileBusy(async () => {
+      const message = await this.sign(id, 1, null, { org: this.org, agent: as }, to, first)
+      const state = open(message.value, message.cid) // refuses here, before anything leaves the node
+      await this.deliver(message)
+      return this.withLock(id, async () => this.persist(message, 'out', state))
+    })
   }
 
   /**
@@ -183,6 +202,10 @@ export class SessionManager {
     const entry = this.sessions.get(session)
     if (entry === undefined) throw new SessionError('SESSION_WRONG_SESSION', `no session ${session}`)
     await this.guard?.beforeSend(next, entry.state)
+    return this.whileBusy(async () => this.sendNow(session, entry, next))
+  }
+
+  private async sendNow (session: string, entry: Entry, next: Outgoing): Promise<SessionState> {
     const message = await this.withLock(session, async () => {
       const s = entry.state
       const role = this.roleIn(s)
@@ -190,20 +213,22 @@ export class SessionManager {
         throw new SessionError('SESSION_AWAITING_APPROVAL', 'this side escalated the session; a human must approve before it continues')
       }
       if (entry.pending !== undefined) throw new SessionError('SESSION_BUSY', 'a message of this side is still being delivered')
-      const built = this.sign(session, s.seq + 1, s.head, { org: this.org, agent: s.speakers[role] }, { org: s.parties[other(role)].org, agent: s.speakers[other(role)] }, next, Math.max(this.clock.now(), s.lastTs))
-      apply(s, built.value, built.cid, verify) // refuses here, before anything leaves the node
+      const built = await this.sign(session, s.seq + 1, s.head, { org: this.org, agent: s.speakers[role] }, { org: s.parties[other(role)].org, agent: s.speakers[other(role)] }, next, Math.max(this.clock.now(), s.lastTs))
+      await this.precheckCommit(s, built.value)
+      const after = apply(s, built.value, built.cid, this.signatures.verify) // refuses here, before anything leaves the node
       entry.pending = built.value.seq
-      return built
+      return { built, on: s, after }
     })
     try {
-      await this.deliver(message)
+      await this.deliver(message.built)
     } catch (err) {
       entry.pending = undefined
       throw err
     }
     const state = await this.withLock(session, async () => {
       entry.pending = undefined
-      return this.persist(message, 'out')
+      // The state it was built on is still the session's (the usual case): its next state stands.
+      return this.persist(message.built, 'out', entry.state === message.on ? message.after : undefined)
     })
     if (next.type === 'ESCALATE') entry.approved = false
     return state
@@ -216,8 +241,32 @@ export class SessionManager {
     entry.approved = true
   }
 
-  private sign (id: string, seq: number, prev: CID | null, from: Party, to: Party, next: Outgoing, ts = this.clock.now()): SignedRecord<SessionMessage> {
-    return signRecord(sessionMessageKind, {
+  /**
+   * Runs one message's work, counted: while a node handles one message at a time its signatures are
+   * made and checked right here (the lowest latency); with more at once, on the thread pool, so the
+   * main thread moves on to the other messages and both cores work.
+   */
+  private async whileBusy<T> (work: () => Promise<T>): Promise<T> {
+    this.busy++
+    try {
+      return await work()
+    } finally {
+      this.busy--
+    }
+  }
+
+  private get offThread (): boolean {
+    return this.busy > 1
+  }
+
+  /** Under load, a COMMIT's signature is checked on the thread pool first, so that apply() finds it remembered. */
+  private async precheckCommit (state: SessionState | undefined, m: SessionMessage): Promise<void> {
+    if (m.type !== 'COMMIT' || state?.agreement == null || !this.offThread) return
+    await this.signatures.verifyOffThread(publicKeyOfOrg(m.from.org), commitSigningMessage(state.agreement.value), (m.body as Body<'COMMIT'>).sig)
+  }
+
+  private async sign (id: string, seq: number, prev: CID | null, from: Party, to: Party, next: Outgoing, ts = this.clock.now()): Promise<SignedRecord<SessionMessage>> {
+    return (this.offThread ? signRecordOffThread : signRecord)(sessionMessageKind, {
       v: 1,
       type: next.type,
       session: id,
@@ -242,7 +291,7 @@ export class SessionManager {
     let settle!: () => void
     const settled = new Promise<void>((resolve) => { settle = resolve })
     this.outgoing.set(session, { seq, settled, settle })
-    const remote = peerIdFromString(message.value.to.org)
+    const remote = this.peerIdOf(message.value.to.org)
     try {
       for (let attempt = 1; ; attempt++) {
         try {
@@ -276,9 +325,13 @@ export class SessionManager {
     if (!this.rate.take(remote.toString())) throw new SessionError('SESSION_RATE_LIMITED', 'too many session messages from this peer; slow down')
     const parsed = deliver.safeParse(body)
     if (!parsed.success) throw new NetError('NET_REQUEST_INVALID', 'a session request is {message}')
+    return this.whileBusy(async () => this.receiveNow(parsed.data.message, remote, signal))
+  }
+
+  private async receiveNow (bytes: Uint8Array, remote: PeerId, signal: AbortSignal): Promise<unknown> {
     let message: SignedRecord<SessionMessage>
     try {
-      message = decodeRecord(sessionMessageKind, parsed.data.message)
+      message = this.offThread ? await decodeRecordOffThread(sessionMessageKind, bytes) : decodeRecord(sessionMessageKind, bytes)
     } catch (err) {
       throw isAspError(err) ? err : new NetError('NET_REQUEST_INVALID', (err as Error).message)
     }
@@ -298,15 +351,17 @@ export class SessionManager {
     const known = entry?.messages[m.seq - 1]
     if (known !== undefined && known.cid.equals(message.cid)) return this.ackOf(message) // a resend: deliver once
     await this.guard?.beforeAccept(m, entry?.state)
+    let state: SessionState
     if (entry === undefined) {
       if (this.openSessionsWith(m.from.org) >= this.config.net.maxStreamsPerPeer * 8) throw new SessionError('SESSION_LIMIT', 'too many open sessions with this org')
-      open(m, message.cid)
+      state = open(m, message.cid)
     } else {
       // Both sides sent the same seq at once: the initiator's message wins, the other is refused.
       if (entry.pending === m.seq && this.roleIn(entry.state) === 'initiator') throw new SessionError('SESSION_CONFLICT', 'the initiator\'s message at this seq goes first')
-      apply(entry.state, m, message.cid, verify)
+      await this.precheckCommit(entry.state, m)
+      state = apply(entry.state, m, message.cid, this.signatures.verify)
     }
-    await this.persist(message, 'in')
+    await this.persist(message, 'in', state)
     return this.ackOf(message)
   }
 
@@ -328,21 +383,28 @@ export class SessionManager {
   }
 
   /**
-   * Records a checked message: the next state is computed first (a refusal leaves the log alone),
-   * then the message is made durable, then the session moves on. Called under the session's lock.
+   * Records a checked message: the next state is known first (a refusal leaves the log alone), then
+   * the message is made durable, then the session moves on. Called under the session's lock, with
+   * the next state when the caller has just computed it on the session's current state.
    */
-  private async persist (message: SignedRecord<SessionMessage>, direction: 'in' | 'out'): Promise<SessionState> {
+  private async persist (message: SignedRecord<SessionMessage>, direction: 'in' | 'out', computed?: SessionState): Promise<SessionState> {
     const entry = this.sessions.get(message.value.session)
-    const state = entry === undefined ? open(message.value, message.cid) : apply(entry.state, message.value, message.cid, verify)
-    await this.log.append('record', { kind: sessionMessageKind.name, record: message.cid }, [message])
+    const state = computed ?? (entry === undefined ? open(message.value, message.cid) : apply(entry.state, message.value, message.cid, this.signatures.verify))
+    const appends = [this.log.append('record', { kind: sessionMessageKind.name, record: message.cid }, [message])]
+    // The COMMIT that completes the commitment is recorded once (a resend never gets here), and the
+    // commitment with it, queued right behind it: usually in the same durable write.
+    if (message.value.type === 'COMMIT' && state.phase === 'committed') {
+      const commitment = commitmentRecord(state)
+      appends.push(this.log.append('record', { kind: commitmentKind.name, record: commitment.cid }, [commitment]))
+    }
+    await Promise.all(appends)
     this.remember(message, state)
-    await this.recordCommitment(state)
     log('session %s: %s %s seq %d, now %s', message.value.session, direction, message.value.type, message.value.seq, state.phase)
     for (const listener of this.listeners) listener({ session: message.value.session, message: message.value, cid: message.cid, state, direction })
     return state
   }
 
-  /** Once both signatures exist, the commitment, identical on both sides, goes into the log (once). */
+  /** After a restart: a crash between the completing COMMIT and its commitment left the commitment to write. */
   private async recordCommitment (state: SessionState): Promise<void> {
     if (state.phase === 'accepted' || state.agreement === null) return
     const commitment = this.commitment(state.id)
@@ -357,6 +419,17 @@ export class SessionManager {
       entry.state = state
       entry.messages.push(message)
     }
+  }
+
+  /** Parsing a peer id costs more than a message's own checks: each peer's is parsed once. */
+  private peerIdOf (org: string): PeerId {
+    let id = this.peerIds.get(org)
+    if (id === undefined) {
+      id = peerIdFromString(org)
+      if (this.peerIds.size >= 4096) this.peerIds.clear()
+      this.peerIds.set(org, id)
+    }
+    return id
   }
 
   private roleIn (state: SessionState): Role {

@@ -1,9 +1,8 @@
 // Handlers of the sessions' endpoints. Another agent's session is answered as if it did not
 // exist (404), so an agent learns nothing about sessions that are not its own.
 import type { CID } from '../../records/codec.js'
-import { domainSeparated } from '../../records/record.js'
-import { agreementId } from '../../session/agreement.js'
-import { COMMITMENT_DOMAIN, SessionError } from '../../session/machine.js'
+import { commitSigningMessage } from '../../session/commitment-kind.js'
+import { SessionError } from '../../session/machine.js'
 import type { Outgoing } from '../../session/manager.js'
 import type { SessionState } from '../../session/state.js'
 import { actingAgent, type Principal } from '../auth.js'
@@ -33,7 +32,7 @@ export function sessionRoutes (ctx: ApiContext): Route[] {
     const agreement = state.agreement
     if (agreement === null) throw new SessionError('SESSION_NOT_ALLOWED', 'nothing has been accepted')
     if (!(m.body as { agreement: CID }).agreement.equals(agreement.cid)) throw new SessionError('SESSION_COMMIT_MISMATCH', 'the COMMIT names other terms than the accepted ones')
-    const sig = node.key.signer.sign(domainSeparated(COMMITMENT_DOMAIN, agreementId(agreement.value).bytes))
+    const sig = node.key.signer.sign(commitSigningMessage(agreement.value))
     return { type: 'COMMIT', body: { agreement: agreement.cid, sig }, ...extra }
   }
 
