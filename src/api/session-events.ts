@@ -8,7 +8,6 @@
 import { logger } from '@libp2p/logger'
 import type { Log } from '../log/log.js'
 import type { CID } from '../records/codec.js'
-import { verify } from '../records/ed25519.js'
 import { decodeRecord, encodeRecord } from '../records/record.js'
 import { commitmentKind, commitmentOf } from '../session/commitment-kind.js'
 import { apply, open } from '../session/machine.js'
@@ -21,7 +20,7 @@ import type { ApiStore } from './store.js'
 
 const trace = logger('asp:api:session-events')
 
-export function eventsOf (message: SessionMessage, cid: CID, before: SessionState | undefined, after: SessionState, org: string): NewEvent[] {
+export function eventsOf (message: SessionMessage, cid: CID, before: SessionState | undefined, after: SessionState, org: string, commitment?: CID): NewEvent[] {
   const role = ourRole(after, org)
   const agents = [...new Set([...(before !== undefined ? ourAgents(before, org) : []), ...ourAgents(after, org)])]
   const outgoing = message.from.org === org
@@ -36,8 +35,8 @@ export function eventsOf (message: SessionMessage, cid: CID, before: SessionStat
     events.push({ type: 'session.escalated', agents, data: { session, reason: (message.body as { reason?: string }).reason ?? null } })
   }
   if (after.phase === 'committed' && before?.phase !== 'committed' && after.agreement !== null) {
-    const commitment = encodeRecord(commitmentKind, commitmentOf(after.agreement.value, after.agreement.deal, after.commits as { initiator: Uint8Array, responder: Uint8Array }))
-    events.push({ type: 'commitment.signed', agents, data: { session, commitment: commitment.cid.toString(), agreement: after.agreement.cid.toString() } })
+    const id = commitment ?? encodeRecord(commitmentKind, commitmentOf(after.agreement.value, after.agreement.deal, after.commits as { initiator: Uint8Array, responder: Uint8Array })).cid
+    events.push({ type: 'commitment.signed', agents, data: { session, commitment: id.toString(), agreement: after.agreement.cid.toString() } })
   }
   return events
 }
@@ -46,6 +45,10 @@ export class SessionEvents {
   private readonly known = new Set<string>()
   /** Per session: its last journaled seq and the state after it (a cache to avoid replays). */
   private readonly last = new Map<string, { seq: number, state: SessionState }>()
+  /** Sessions with messages recorded since the last catch-up: caught up together, in one journal write. */
+  private readonly dirty = new Set<string>()
+  /** The states the session manager reached with those messages, by session and seq: no replay needed. */
+  private readonly reached = new Map<string, Map<number, SessionState>>()
   private queue: Promise<void> = Promise.resolve()
   private unsubscribe: (() => void) | null = null
 
@@ -62,7 +65,13 @@ export class SessionEvents {
   }
 
   async start (): Promise<void> {
-    this.unsubscribe = this.sessions.onEvent((event) => { this.enqueue(async () => this.catchUp(event.session)) })
+    this.unsubscribe = this.sessions.onEvent((event) => {
+      if (this.dirty.size === 0) this.enqueue(async () => this.catchUp(this.takeDirty()))
+      this.dirty.add(event.session)
+      let states = this.reached.get(event.session)
+      if (states === undefined) this.reached.set(event.session, states = new Map())
+      states.set(event.message.seq, event.state)
+    })
     await this.enqueue(async () => this.reconcile())
   }
 
@@ -98,30 +107,51 @@ export class SessionEvents {
         this.known.add(session)
       }
     }
-    for (const session of this.known) await this.catchUp(session)
+    await this.catchUp([...this.known])
     await this.store.meta.put('logCheckpoint', head)
   }
 
-  /** Journals the events of every recorded message of `session` not journaled yet. */
-  private async catchUp (session: string): Promise<void> {
-    const transcript = this.sessions.transcript(session)
-    let cached = this.last.get(session)
-    const journaled = cached?.seq ?? await this.store.journaled.get(session) ?? 0
-    if (transcript.length <= journaled) return
-    this.known.add(session)
-    let before = cached?.seq === journaled ? cached.state : replay(transcript.slice(0, journaled).map((m) => [m.value, m.cid]))
-    for (const message of transcript.slice(journaled)) {
-      const after = before === undefined ? open(message.value, message.cid) : apply(before, message.value, message.cid, verify)
-      await this.journal.append(eventsOf(message.value, message.cid, before, after, this.log.author), [this.store.journaled.putOp(session, message.value.seq)])
-      cached = { seq: message.value.seq, state: after }
-      this.last.set(session, cached)
-      before = after
-    }
+  private takeDirty (): string[] {
+    const sessions = [...this.dirty]
+    this.dirty.clear()
+    return sessions
   }
-}
 
-function replay (messages: Array<[SessionMessage, CID]>): SessionState | undefined {
-  let state: SessionState | undefined
-  for (const [m, cid] of messages) state = state === undefined ? open(m, cid) : apply(state, m, cid, verify)
-  return state
+  /**
+   * Journals the events of every recorded message of these sessions not journaled yet, in one
+   * write: under load, the messages of many sessions since the last write.
+   */
+  private async catchUp (sessions: string[]): Promise<void> {
+    const events: NewEvent[] = []
+    const ops: Parameters<EventJournal['append']>[1] = []
+    const reached = new Map<string, { seq: number, state: SessionState }>()
+    for (const session of sessions) {
+      const live = this.reached.get(session)
+      this.reached.delete(session)
+      const transcript = this.sessions.transcript(session)
+      const cached = this.last.get(session)
+      const journaled = cached?.seq ?? await this.store.journaled.get(session) ?? 0
+      if (transcript.length <= journaled) continue
+      this.known.add(session)
+      let before = cached?.seq === journaled ? cached.state : this.replay(transcript.slice(0, journaled).map((m) => [m.value, m.cid]))
+      for (const message of transcript.slice(journaled)) {
+        const after = live?.get(message.value.seq) ?? (before === undefined ? open(message.value, message.cid) : apply(before, message.value, message.cid, this.sessions.signatures.verify))
+        const commitment = after.phase === 'committed' && before?.phase !== 'committed' ? this.sessions.commitment(session)?.cid : undefined
+        events.push(...eventsOf(message.value, message.cid, before, after, this.log.author, commitment))
+        before = after
+      }
+      const seq = transcript.length
+      ops.push(this.store.journaled.putOp(session, seq))
+      if (before !== undefined) reached.set(session, { seq, state: before })
+    }
+    if (ops.length === 0) return
+    await this.journal.append(events, ops)
+    for (const [session, last] of reached) this.last.set(session, last)
+  }
+
+  private replay (messages: Array<[SessionMessage, CID]>): SessionState | undefined {
+    let state: SessionState | undefined
+    for (const [m, cid] of messages) state = state === undefined ? open(m, cid) : apply(state, m, cid, this.sessions.signatures.verify)
+    return state
+  }
 }

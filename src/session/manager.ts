@@ -122,7 +122,7 @@ export class SessionManager {
     private readonly config: NodeConfig,
     private readonly clock: Clock,
     /** The node's remembered signatures: a COMMIT's is checked when built, when recorded, and in its attestation. */
-    private readonly signatures = new VerifiedSignatures()
+    readonly signatures = new VerifiedSignatures()
   ) {
     this.org = log.author
     this.channels = new Channels(peer, SESSION_PROTOCOL, {
