@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import type { PeerId } from '@libp2p/interface'
 import { logger } from '@libp2p/logger'
 import { startApi, type Api } from './api/server.js'
+import { VerifiedSignatures } from './records/verify-memo.js'
 import { systemClock, type Clock } from './clock.js'
 import { loadConfig, type NodeConfig } from './config.js'
 import { API_FILE, loadOrgKey, logPath, readOperatorToken, type OrgKey } from './datadir.js'
@@ -157,7 +158,9 @@ export class AspNode {
     const log = await Log.open(logPath(this.dataDir), this.key.signer, { clock: this.clock })
     try {
       const cards = new CardBook(log, this.key.signer, this.clock)
-      const records = new PublicRecords(log, this.clock)
+      // One memory of verified signatures for the node: a COMMIT's is checked in its session and again in its attestation.
+      const signatures = new VerifiedSignatures()
+      const records = new PublicRecords(log, this.clock, signatures)
       await cards.load()
       await records.load()
       const guardrails = await Guardrails.open({ dataDir: this.dataDir, log, signer: this.key.signer, clock: this.clock })
@@ -166,7 +169,7 @@ export class AspNode {
       const gossip = new Gossip(peer, this.config.network, records, heads, log)
       const discovery = new Discovery(peer, cards, this.config, this.clock)
       const sync = new Sync(peer, log, records, this.config, this.dataDir)
-      const sessions = new SessionManager(peer, log, this.key.signer, this.config, this.clock)
+      const sessions = new SessionManager(peer, log, this.key.signer, this.config, this.clock, signatures)
       guardrails.attach(sessions)
       const consequences = new Consequences(log, records, gossip, sessions, this.key.signer, this.config, this.clock)
       const reputation = await this.loadReputation(log, records)

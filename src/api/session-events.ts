@@ -130,7 +130,8 @@ export class SessionEvents {
       this.reached.delete(session)
       const transcript = this.sessions.transcript(session)
       const cached = this.last.get(session)
-      const journaled = cached?.seq ?? await this.store.journaled.get(session) ?? 0
+      // A session never journaled (every new one) has nothing stored to look up.
+      const journaled = cached?.seq ?? (this.known.has(session) ? await this.store.journaled.get(session) ?? 0 : 0)
       if (transcript.length <= journaled) continue
       this.known.add(session)
       let before = cached?.seq === journaled ? cached.state : this.replay(transcript.slice(0, journaled).map((m) => [m.value, m.cid]))

@@ -9,7 +9,8 @@ import type { Log } from '../log/log.js'
 import { cidOf, type CID } from '../records/codec.js'
 import { agentCardKind, forkProofKind, recordKind, type AgentCard } from '../records/kinds/index.js'
 import type { RecordKind } from '../records/kind.js'
-import { decodeRecord, type SignedRecord } from '../records/record.js'
+import { decodeRecord, decodeRecordOffThread, type SignedRecord } from '../records/record.js'
+import { VerifiedSignatures } from '../records/verify-memo.js'
 import { CONSEQUENCE_KINDS, type ConsequenceKind, type Judgement } from '../commitments/book.js'
 
 const log = logger('asp:gossip:records')
@@ -36,7 +37,12 @@ export class PublicRecords {
   /** Judges records of the consequence kinds against what the node already holds (commitments/). */
   private judge: ((kind: ConsequenceKind, record: SignedRecord<unknown>) => Judgement) | undefined
 
-  constructor (private readonly log: Log, private readonly clock: Clock) {}
+  constructor (
+    private readonly log: Log,
+    private readonly clock: Clock,
+    /** The node's remembered signatures: an attestation carries the COMMIT signatures its parties checked already. */
+    private readonly signatures = new VerifiedSignatures()
+  ) {}
 
   /** Rebuilds the indexes from the log. */
   async load (): Promise<void> {
@@ -64,7 +70,8 @@ export class PublicRecords {
     if (bytes.length <= recordKindOf.maxBytes && await this.log.getBlock(cidOf(bytes)) !== undefined) return { verdict: 'ignore', reason: 'duplicate' }
     let record: SignedRecord<unknown>
     try {
-      record = decodeRecord(recordKindOf, bytes)
+      // Signatures are checked on the thread pool: a gossip validator has no answer to hurry.
+      record = await decodeRecordOffThread(recordKindOf, bytes, this.signatures.verifyOffThread)
     } catch (err) {
       return { verdict: 'reject', reason: isAspError(err) ? err.code : (err as Error).message }
     }
