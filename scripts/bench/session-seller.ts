@@ -1,7 +1,8 @@
 // A selling node in a process of its own, for bench:session: each org's node runs in its own process
 // in a deployment, and here it gets its own core. Its agent answers a REQUEST with a PROPOSE and an
 // ACCEPT with its COMMIT, at once. Protocol with the parent (IPC): it sends {orgId, address} when
-// started; it stops when told 'stop'.
+// started; 'mark' starts a measurement, 'usage' answers {cores, mainThread} since the mark; it stops
+// when told 'stop'.
 import '../../src/polyfill.js'
 import { join } from 'node:path'
 import { initDataDir } from '../../src/datadir.js'
@@ -33,8 +34,17 @@ node.sessions.onEvent((event) => {
   reply()?.catch((err: Error) => { process.stderr.write(`seller: ${err.message}\n`) })
 })
 
+let mark = { cpu: process.cpuUsage(), at: performance.now(), loop: performance.eventLoopUtilization() }
 process.on('message', (message) => {
-  if (message !== 'stop') return
-  void node.stop().then(() => process.exit(0))
+  if (message === 'mark') {
+    mark = { cpu: process.cpuUsage(), at: performance.now(), loop: performance.eventLoopUtilization() }
+  } else if (message === 'usage') {
+    // Cores this process used since the mark, and the share of that time its main thread was busy.
+    const cpu = process.cpuUsage(mark.cpu)
+    const seconds = (performance.now() - mark.at) / 1000
+    process.send?.({ cores: (cpu.user + cpu.system) / 1e6 / seconds, mainThread: performance.eventLoopUtilization(mark.loop).utilization })
+  } else if (message === 'stop') {
+    void node.stop().then(() => process.exit(0))
+  }
 })
 process.send({ orgId: node.key.orgId, address: node.peer.getMultiaddrs()[0]!.toString() })
