@@ -1,13 +1,13 @@
 // The baseline of network benchmarks: a raw libp2p request/response on an already-open stream.
 import { randomBytes } from 'node:crypto'
-import type { Stream } from '@libp2p/interface'
+import type { PeerId, Stream } from '@libp2p/interface'
 import { lpStream } from '@libp2p/utils'
 import type { AspNode } from '../../src/node.js'
 
 const ECHO_PROTOCOL = '/asp-bench/echo/1.0.0'
 
-/** Round trips of a 64-byte payload on one already-open stream, each in µs. */
-export async function rawRoundTrips (client: AspNode, server: AspNode, warmup = 200, trips = 2000): Promise<number[]> {
+/** Answers every length-prefixed message on the echo protocol with itself (in this process or another). */
+export async function serveEcho (server: AspNode): Promise<void> {
   await server.peer.handle(ECHO_PROTOCOL, async (stream: Stream) => {
     const lp = lpStream(stream)
     try {
@@ -17,8 +17,12 @@ export async function rawRoundTrips (client: AspNode, server: AspNode, warmup = 
     }
     await stream.close().catch(() => {})
   }, { maxInboundStreams: 2, maxOutboundStreams: 2 })
+}
+
+/** Round trips of a 64-byte payload to a peer that serves the echo, on one already-open stream, each in µs. */
+export async function echoRoundTrips (client: AspNode, server: PeerId, warmup = 200, trips = 2000): Promise<number[]> {
   const signal = AbortSignal.timeout(60_000)
-  const stream = await client.peer.dialProtocol(server.peerId, ECHO_PROTOCOL, { signal })
+  const stream = await client.peer.dialProtocol(server, ECHO_PROTOCOL, { signal })
   try {
     const lp = lpStream(stream)
     const payload = randomBytes(64)
@@ -36,8 +40,15 @@ export async function rawRoundTrips (client: AspNode, server: AspNode, warmup = 
   } catch (err) {
     stream.abort(err as Error)
     throw err
+  }
+}
+
+/** Round trips of a 64-byte payload between two nodes of this process, each in µs. */
+export async function rawRoundTrips (client: AspNode, server: AspNode, warmup = 200, trips = 2000): Promise<number[]> {
+  await serveEcho(server)
+  try {
+    return await echoRoundTrips(client, server.peerId, warmup, trips)
   } finally {
     await server.peer.unhandle(ECHO_PROTOCOL)
   }
 }
-

@@ -11,6 +11,7 @@ import { domainSeparated } from '../../src/records/record.js'
 import { agreementId } from '../../src/session/agreement.js'
 import { COMMITMENT_DOMAIN } from '../../src/session/machine.js'
 import { terms } from '../../test/helpers/session-kit.js'
+import { serveEcho } from './raw-stream.js'
 import { benchConfig } from './session-config.js'
 
 const root = process.argv[2]
@@ -19,6 +20,8 @@ const dir = join(root, 'seller-process')
 await initDataDir(dir, { network: 'devnet', bootstrap: '' })
 const node = await AspNode.open(dir, { api: false, config: benchConfig })
 await node.start()
+// The parent measures the raw round trip to this process too, beside the messages.
+await serveEcho(node)
 
 const offer = terms({ arbiters: [], quorum: 0 })
 node.sessions.onEvent((event) => {

@@ -5,6 +5,7 @@
 // message always gives the same events, whether it arrives live or is caught up at start after a
 // crash between the log write and the journal write. Each session's last journaled seq is
 // written in the same batch as its events: a message becomes events exactly once.
+import { setImmediate as nextTurn } from 'node:timers/promises'
 import { logger } from '@libp2p/logger'
 import type { Log } from '../log/log.js'
 import type { CID } from '../records/codec.js'
@@ -66,7 +67,9 @@ export class SessionEvents {
 
   async start (): Promise<void> {
     this.unsubscribe = this.sessions.onEvent((event) => {
-      if (this.dirty.size === 0) this.enqueue(async () => this.catchUp(this.takeDirty()))
+      // In the next turn of the event loop, not in this one: the message's acknowledgement (or its
+      // sender's next step) goes first, and the events of everything recorded meanwhile share a write.
+      if (this.dirty.size === 0) this.enqueue(async () => { await nextTurn(); await this.catchUp(this.takeDirty()) })
       this.dirty.add(event.session)
       let states = this.reached.get(event.session)
       if (states === undefined) this.reached.set(event.session, states = new Map())

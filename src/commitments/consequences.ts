@@ -2,6 +2,7 @@
 // the beneficiary's CONFIRM into a gossiped receipt, judges every consequence record that arrives,
 // assembles verdicts from votes, and tells listeners what happened. The watchdog and the arbiter
 // (disputes/) act through it.
+import { setImmediate as nextTurn } from 'node:timers/promises'
 import { logger } from '@libp2p/logger'
 import type { Clock } from '../clock.js'
 import type { NodeConfig } from '../config.js'
@@ -196,6 +197,8 @@ export class Consequences {
     const confirms = event.message.type === 'CONFIRM' && event.direction === 'out'
     if (!commits && !confirms) return
     this.afterSession = this.afterSession.then(async () => {
+      // After the message's acknowledgement has gone out, not before it.
+      await nextTurn()
       const commitment = this.sessions.commitment(event.session)
       if (commitment !== undefined) await this.afterCommitment(commitment as SignedRecord<Commitment>)
     }).catch((err: Error) => log.error('after %s: %e', event.message.type, err))
