@@ -3,7 +3,7 @@
 import type { KeyObject } from 'node:crypto'
 import { Worker } from 'node:worker_threads'
 import type { Signer } from '../records/ed25519.js'
-import { signChain, type SignedLink, type UnsignedLink } from './chain.js'
+import { packUnsigned, signChain, transferables, unpackSigned, type PackedLinks, type SignedLink, type UnsignedLink } from './chain.js'
 
 /** Fewer links than this are signed on the calling thread. */
 const WORKER_FROM = 2
@@ -27,7 +27,8 @@ export class ChainSigner {
         resolve: (signed) => { this.settled(worker); resolve(signed) },
         reject: (err) => { this.settled(worker); reject(err) }
       })
-      worker.postMessage({ id, domain: this.domain, links })
+      const packed = packUnsigned(links)
+      worker.postMessage({ id, domain: this.domain, links: packed }, transferables(packed))
     })
   }
 
@@ -46,11 +47,11 @@ export class ChainSigner {
     // Idle, it must not keep the process alive; the log closes it.
     worker.unref()
     worker.postMessage({ key })
-    worker.on('message', (message: { id: number, signed?: SignedLink[], error?: string }) => {
+    worker.on('message', (message: { id: number, signed?: PackedLinks, error?: string }) => {
       const job = this.waiting.get(message.id)
       if (job === undefined) return
       this.waiting.delete(message.id)
-      if (message.signed !== undefined) job.resolve(message.signed)
+      if (message.signed !== undefined) job.resolve(unpackSigned(message.signed))
       else job.reject(new Error(`signing log entries failed: ${message.error ?? 'no answer'}`))
     })
     worker.on('error', (err) => { this.failAll(err) })

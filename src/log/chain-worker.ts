@@ -2,11 +2,11 @@
 // thread encodes and writes while another core signs. It holds the org's private key object.
 import { sign, type KeyObject } from 'node:crypto'
 import { parentPort } from 'node:worker_threads'
-import { signChain, type UnsignedLink } from './chain.js'
+import { packSigned, signChain, transferables, unpackUnsigned, type PackedLinks } from './chain.js'
 
 let key: KeyObject | undefined
 
-parentPort?.on('message', (message: { key: KeyObject } | { id: number, domain: Uint8Array, links: UnsignedLink[] }) => {
+parentPort?.on('message', (message: { key: KeyObject } | { id: number, domain: Uint8Array, links: PackedLinks }) => {
   if ('key' in message) {
     key = message.key
     return
@@ -14,8 +14,8 @@ parentPort?.on('message', (message: { key: KeyObject } | { id: number, domain: U
   try {
     if (key === undefined) throw new Error('no key yet')
     const signing = key
-    const signed = signChain(message.links, message.domain, (m) => sign(null, m, signing))
-    parentPort?.postMessage({ id: message.id, signed }, signed.map((s) => s.bytes.buffer as ArrayBuffer))
+    const signed = packSigned(signChain(unpackUnsigned(message.links), message.domain, (m) => sign(null, m, signing)))
+    parentPort?.postMessage({ id: message.id, signed }, transferables(signed))
   } catch (err) {
     parentPort?.postMessage({ id: message.id, error: (err as Error).message })
   }
