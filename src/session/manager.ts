@@ -390,15 +390,19 @@ export class SessionManager {
   private async persist (message: SignedRecord<SessionMessage>, direction: 'in' | 'out', computed?: SessionState): Promise<SessionState> {
     const entry = this.sessions.get(message.value.session)
     const state = computed ?? (entry === undefined ? open(message.value, message.cid) : apply(entry.state, message.value, message.cid, this.signatures.verify))
-    const appends = [this.log.append('record', { kind: sessionMessageKind.name, record: message.cid }, [message])]
+    const recorded = this.log.append('record', { kind: sessionMessageKind.name, record: message.cid }, [message])
     // The COMMIT that completes the commitment is recorded once (a resend never gets here), and the
-    // commitment with it, queued right behind it: usually in the same durable write.
+    // commitment with it, queued right behind it: usually in the same durable write. Should the
+    // message fail, so does the commitment (the log refuses what is signed on top of a failed write).
+    let committed: Promise<unknown> | undefined
     if (message.value.type === 'COMMIT' && state.phase === 'committed') {
       const commitment = commitmentRecord(state)
-      appends.push(this.log.append('record', { kind: commitmentKind.name, record: commitment.cid }, [commitment]))
+      committed = this.log.append('record', { kind: commitmentKind.name, record: commitment.cid }, [commitment])
+      committed.catch(() => {}) // awaited below, once the message is remembered
     }
-    await Promise.all(appends)
+    await recorded
     this.remember(message, state)
+    await committed
     log('session %s: %s %s seq %d, now %s', message.value.session, direction, message.value.type, message.value.seq, state.phase)
     for (const listener of this.listeners) listener({ session: message.value.session, message: message.value, cid: message.cid, state, direction })
     return state
