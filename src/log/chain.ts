@@ -5,6 +5,7 @@
 // so the patched bytes are exactly the canonical encoding of the entry with its real `prev`.
 // Pure: the log's worker thread (chain-worker.ts) and the log itself run the same code.
 import { randomBytes } from 'node:crypto'
+import { concatBytes } from '../records/bytes.js'
 import { withBytesField } from '../records/cbor-splice.js'
 import { sha256 } from '../records/codec.js'
 
@@ -68,7 +69,7 @@ export interface PackedLinks {
 }
 
 export function packUnsigned (links: UnsignedLink[]): PackedLinks {
-  const bytes = concatAll(links.map((l) => l.bytes))
+  const bytes = concatBytes(links.map((l) => l.bytes))
   return { bytes, lengths: Int32Array.from(links, (l) => l.bytes.length), prevAts: Int32Array.from(links, (l) => l.prevAt), extras: new Uint8Array(0) }
 }
 
@@ -87,7 +88,7 @@ export function packSigned (links: SignedLink[]): PackedLinks {
     extras.set(l.sig, i * 96)
     extras.set(l.digest, i * 96 + 64)
   })
-  return { bytes: concatAll(links.map((l) => l.bytes)), lengths: Int32Array.from(links, (l) => l.bytes.length), prevAts: new Int32Array(0), extras }
+  return { bytes: concatBytes(links.map((l) => l.bytes)), lengths: Int32Array.from(links, (l) => l.bytes.length), prevAts: new Int32Array(0), extras }
 }
 
 export function unpackSigned (packed: PackedLinks): SignedLink[] {
@@ -102,16 +103,4 @@ export function unpackSigned (packed: PackedLinks): SignedLink[] {
 /** The buffers to hand over with postMessage. */
 export function transferables (packed: PackedLinks): ArrayBuffer[] {
   return [packed.bytes.buffer, packed.lengths.buffer, packed.prevAts.buffer, packed.extras.buffer] as ArrayBuffer[]
-}
-
-function concatAll (parts: Uint8Array[]): Uint8Array {
-  let length = 0
-  for (const part of parts) length += part.length
-  const out = new Uint8Array(length)
-  let at = 0
-  for (const part of parts) {
-    out.set(part, at)
-    at += part.length
-  }
-  return out
 }

@@ -2,6 +2,7 @@
 // bytes instead of re-encoded: removing one key from a canonical DAG-CBOR map leaves the others in
 // canonical order, so the result equals DAG-CBOR(unsigned value) byte for byte (a test checks this).
 // It saves one full encode per signature check, which matters when auditing millions of entries.
+import { concatBytes } from './bytes.js'
 
 /** Offset just past the CBOR data item starting at `i` (bytes assumed well-formed: already decoded). */
 function itemEnd (b: Uint8Array, i: number): number {
@@ -100,7 +101,7 @@ export function withBytesField (bytes: Uint8Array, field: string, value: Uint8Ar
   const pairs = info < 24 ? info : info === 24 ? (bytes[1] as number) : ((bytes[1] as number) << 8) | (bytes[2] as number)
   const key = Buffer.from(field, 'utf8')
   if (key.length > 23 || value.length > 255) throw new RangeError('field name or value too long for this splice')
-  const pair = joined([Uint8Array.of(0x60 | key.length), key, value.length < 24 ? Uint8Array.of(0x40 | value.length) : Uint8Array.of(0x58, value.length), value])
+  const pair = concatBytes([Uint8Array.of(0x60 | key.length), key, value.length < 24 ? Uint8Array.of(0x40 | value.length) : Uint8Array.of(0x58, value.length), value])
   let p = headerLength
   for (let n = 0; n < pairs; n++) {
     const keyEnd = itemEnd(bytes, p)
@@ -111,18 +112,6 @@ export function withBytesField (bytes: Uint8Array, field: string, value: Uint8Ar
     if (order > 0) break
     p = itemEnd(bytes, keyEnd)
   }
-  return joined([mapHeader(pairs + 1), bytes.subarray(headerLength, p), pair, bytes.subarray(p)])
+  return concatBytes([mapHeader(pairs + 1), bytes.subarray(headerLength, p), pair, bytes.subarray(p)])
 }
 
-/** The parts in one new Uint8Array of its own (not a view into Node's shared Buffer pool). */
-function joined (parts: Uint8Array[]): Uint8Array {
-  let length = 0
-  for (const part of parts) length += part.length
-  const out = new Uint8Array(length)
-  let at = 0
-  for (const part of parts) {
-    out.set(part, at)
-    at += part.length
-  }
-  return out
-}
