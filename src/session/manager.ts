@@ -40,7 +40,6 @@ export const SESSION_PROTOCOL = '/asp/session/1.0.0'
  */
 export const SESSION_FRAME_BYTES = 34816
 
-
 const deliver = z.strictObject({ message: z.custom<Uint8Array>((v) => v instanceof Uint8Array) })
 const ack = z.strictObject({ session: z.string(), seq: z.number().int(), cid: z.string() })
 
