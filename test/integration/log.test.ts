@@ -72,6 +72,37 @@ describe('log (LevelDB on disk)', () => {
     }
   })
 
+  it('recent entries come from memory, older ones from disk: one range reads the same as from disk alone', async () => {
+    const small = await Log.open(join(dir.path, 'small'), alice, { clock, recentEntries: 3 })
+    try {
+      const card = signRecord(agentCardKind, { v: 1, org: alice.orgId, agent: 'a', capabilities: ['arbiter'], summary: '', addresses: [], expires: 1, seq: 1 }, alice)
+      await small.append('record', { kind: 'agent-card', record: card.cid }, [card])
+      await Promise.all(Array.from({ length: 9 }, async (_, i) => small.append('note', { text: `n${i}` })))
+      const read = async (from: number, to: number, verify = false): Promise<string[]> => {
+        const out: string[] = []
+        for await (const e of small.entries(from, to, { verify })) out.push(`${e.value.seq} ${e.cid.toString()}`)
+        return out
+      }
+      const fromDisk = await read(1, 10, true)
+      assert.equal(fromDisk.length, 10)
+      assert.deepEqual(await read(1, 10), fromDisk)
+      assert.deepEqual(await read(6, 9), fromDisk.slice(5, 9))
+      assert.deepEqual(await read(9, 100), fromDisk.slice(8))
+      assert.equal((await small.getEntry(10))?.value.seq, 10)
+      // The card's block left memory with its entry: it is read from disk.
+      assert.deepEqual(new Uint8Array(await small.getBlock(card.cid) ?? []), card.bytes)
+      // A range read sees the head as it was when the read began, not entries appended meanwhile.
+      const seen: number[] = []
+      for await (const e of small.entries()) {
+        if (seen.length === 0) await small.append('note', { text: 'during the read' })
+        seen.push(e.value.seq)
+      }
+      assert.deepEqual(seen, Array.from({ length: 10 }, (_, i) => i + 1))
+    } finally {
+      await small.close()
+    }
+  })
+
   it('timestamps never go backwards, even when the clock does', async () => {
     clock.set(2_000_000_000_000)
     const a = await log.append('note', { text: 'a' })
