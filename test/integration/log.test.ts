@@ -103,6 +103,34 @@ describe('log (LevelDB on disk)', () => {
     }
   })
 
+  it('a failed durable write fails its appends and those signed on top of it; the chain goes on from the durable head', async () => {
+    await log.append('note', { text: 'before' })
+    // The disk refuses the next batch write once.
+    const db = (log as unknown as { db: { batch: (...args: unknown[]) => Promise<void> } }).db
+    const batch = db.batch.bind(db)
+    let refused = 0
+    db.batch = async (...args: unknown[]) => {
+      if (refused++ === 0) throw new Error('disk full')
+      return batch(...args)
+    }
+    const outcomes = await Promise.allSettled(Array.from({ length: 300 }, async (_, i) => log.append('note', { text: `during ${i}` })))
+    const failed = outcomes.filter((o) => o.status === 'rejected')
+    assert.ok(failed.length > 0)
+    for (const f of failed) assert.ok(f.status === 'rejected' && f.reason instanceof LogError && f.reason.code === 'LOG_WRITE_FAILED')
+    const kept = outcomes.filter((o) => o.status === 'fulfilled').length
+    assert.equal(log.head().seq, 1 + kept)
+    await log.append('note', { text: 'after' })
+    // Every entry on disk verifies and links to the one before: no gap, no entry of a failed batch.
+    let prev: string | null = null
+    let count = 0
+    for await (const e of log.entries(1, Number.MAX_SAFE_INTEGER, { verify: true })) {
+      assert.equal(e.value.prev?.toString() ?? null, prev)
+      prev = e.cid.toString()
+      count++
+    }
+    assert.equal(count, 2 + kept)
+  })
+
   it('timestamps never go backwards, even when the clock does', async () => {
     clock.set(2_000_000_000_000)
     const a = await log.append('note', { text: 'a' })
