@@ -49,7 +49,7 @@ export class SessionEvents {
   /** Sessions with messages recorded since the last catch-up: caught up together, in one journal write. */
   private readonly dirty = new Set<string>()
   /** The states the session manager reached with those messages, by session and seq: no replay needed. */
-  private readonly reached = new Map<string, Map<number, SessionState>>()
+  private readonly liveStates = new Map<string, Map<number, SessionState>>()
   private queue: Promise<void> = Promise.resolve()
   private unsubscribe: (() => void) | null = null
 
@@ -71,8 +71,8 @@ export class SessionEvents {
       // sender's next step) goes first, and the events of everything recorded meanwhile share a write.
       if (this.dirty.size === 0) this.enqueue(async () => { await nextTurn(); await this.catchUp(this.takeDirty()) })
       this.dirty.add(event.session)
-      let states = this.reached.get(event.session)
-      if (states === undefined) this.reached.set(event.session, states = new Map())
+      let states = this.liveStates.get(event.session)
+      if (states === undefined) this.liveStates.set(event.session, states = new Map())
       states.set(event.message.seq, event.state)
     })
     await this.enqueue(async () => this.reconcile())
@@ -129,8 +129,8 @@ export class SessionEvents {
     const ops: Parameters<EventJournal['append']>[1] = []
     const reached = new Map<string, { seq: number, state: SessionState }>()
     for (const session of sessions) {
-      const live = this.reached.get(session)
-      this.reached.delete(session)
+      const live = this.liveStates.get(session)
+      this.liveStates.delete(session)
       const transcript = this.sessions.transcript(session)
       const cached = this.last.get(session)
       // A session never journaled (every new one) has nothing stored to look up.

@@ -5,6 +5,7 @@ import * as dagCbor from '@ipld/dag-cbor'
 import { CarBlockIterator } from '@ipld/car/iterator'
 import { isAspError } from '../errors.js'
 import { entryBodies, isKnownEntryKind } from '../log/entry-kinds.js'
+import { bytesKey } from '../records/bytes.js'
 import { nestsDeeperThan } from '../records/cbor-splice.js'
 import { CID, cidMatches, decodeCanonical, isRecordCid, linksOf, MAX_NESTING } from '../records/codec.js'
 import { entryKind, headKind, recordKinds, type Entry, type Head } from '../records/kinds/index.js'
@@ -233,7 +234,7 @@ export async function scanExport (file: string, options: ScanOptions): Promise<E
 
 /** A cheap map key for a CID: its bytes as a latin1 string (base32 encoding costs more than the hash). */
 export function keyOf (cid: CID): string {
-  return Buffer.from(cid.bytes.buffer, cid.bytes.byteOffset, cid.bytes.byteLength).toString('latin1')
+  return bytesKey(cid.bytes)
 }
 
 export function cidOfKey (key: string): string {

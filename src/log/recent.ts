@@ -1,18 +1,13 @@
 // The last entries the log wrote, with their blocks, in memory. Everything that follows the log
 // (session and record events for the API, consequences) reads what was just written; from here it
 // costs a map lookup instead of a LevelDB read and a decode.
+import { bytesKey } from '../records/bytes.js'
 import type { CID } from '../records/codec.js'
 import type { Entry } from '../records/kinds/index.js'
 import type { SignedRecord } from '../records/record.js'
+import type { Block } from './log.js'
 
-export interface CachedBlock {
-  cid: CID
-  bytes: Uint8Array
-}
-
-function blockKey (cid: CID): string {
-  return Buffer.from(cid.bytes.buffer, cid.bytes.byteOffset, cid.bytes.byteLength).toString('latin1')
-}
+const blockKey = (cid: CID): string => bytesKey(cid.bytes)
 
 export class RecentEntries {
   private readonly entries = new Map<number, { entry: SignedRecord<Entry>, blocks: string[] }>()
@@ -23,7 +18,7 @@ export class RecentEntries {
   constructor (private readonly capacity: number) {}
 
   /** Adds durable entries, in seq order, each with the blocks written with it. */
-  add (entry: SignedRecord<Entry>, blocks: CachedBlock[]): void {
+  add (entry: SignedRecord<Entry>, blocks: Block[]): void {
     const seq = entry.value.seq
     const keys = blocks.map((b) => blockKey(b.cid))
     blocks.forEach((b, i) => this.blocks.set(keys[i] as string, { bytes: b.bytes, seq }))

@@ -114,4 +114,3 @@ export function withBytesField (bytes: Uint8Array, field: string, value: Uint8Ar
   }
   return concatBytes([mapHeader(pairs + 1), bytes.subarray(headerLength, p), pair, bytes.subarray(p)])
 }
-

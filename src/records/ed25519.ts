@@ -2,6 +2,7 @@
 // implementation here. Both follow the same rule (ed25519-rule.ts); test/unit/ed25519-differential
 // proves they accept and reject exactly the same inputs.
 import { createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify, type KeyObject } from 'node:crypto'
+import { bytesKey } from './bytes.js'
 import { passesPrechecks, PUBLIC_KEY_LENGTH } from './ed25519-rule.js'
 
 const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex')
@@ -11,7 +12,7 @@ const KEY_CACHE_LIMIT = 4096
 const publicKeyCache = new Map<string, KeyObject>()
 
 function publicKeyObject (publicKey: Uint8Array): KeyObject {
-  const id = Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.byteLength).toString('latin1')
+  const id = bytesKey(publicKey)
   let key = publicKeyCache.get(id)
   if (key === undefined) {
     key = createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, publicKey]), format: 'der', type: 'spki' })

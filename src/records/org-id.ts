@@ -3,6 +3,7 @@
 // PublicKey { Type: Ed25519, Data: key }. Decoding needs no libp2p, only base58btc.
 import { base58btc } from 'multiformats/bases/base58'
 import { RecordError } from '../errors.js'
+import { bytesKey } from './bytes.js'
 import { PUBLIC_KEY_LENGTH } from './ed25519-rule.js'
 
 export type OrgId = string
@@ -16,7 +17,7 @@ const idCache = new Map<string, OrgId>()
 
 export function orgIdFromPublicKey (publicKey: Uint8Array): OrgId {
   if (publicKey.length !== PUBLIC_KEY_LENGTH) throw new RecordError('ORG_ID_INVALID', 'an Ed25519 public key is 32 bytes')
-  const key = Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.byteLength).toString('latin1')
+  const key = bytesKey(publicKey)
   let id = idCache.get(key)
   if (id === undefined) {
     const bytes = new Uint8Array(PREFIX.length + PUBLIC_KEY_LENGTH)
