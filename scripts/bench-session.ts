@@ -11,11 +11,9 @@ import { parseArgs } from 'node:util'
 import { multiaddr } from '@multiformats/multiaddr'
 import { Level } from 'level'
 import { verify } from '../src/records/ed25519.js'
-import { domainSeparated } from '../src/records/record.js'
-import { agreementId } from '../src/session/agreement.js'
-import { COMMITMENT_DOMAIN } from '../src/session/machine.js'
 import type { SessionEvent } from '../src/session/manager.js'
 import type { AspNode } from '../src/node.js'
+import { commitBody as commitOf } from '../test/helpers/deal-kit.js'
 import { terms } from '../test/helpers/session-kit.js'
 import { eventually, startNetwork } from '../test/helpers/network.js'
 import { echoRoundTrips, rawRoundTrips } from './bench/raw-stream.js'
@@ -40,11 +38,6 @@ function timeEach (n: number, fn: () => void): number[] {
     out.push((performance.now() - t) * 1000)
   }
   return out
-}
-
-function commitOf (node: AspNode, session: string): { agreement: ReturnType<typeof agreementId>['cid'], sig: Uint8Array } {
-  const { bytes, cid } = agreementId(node.sessions.state(session)!.agreement!.value)
-  return { agreement: cid, sig: node.key.signer.sign(domainSeparated(COMMITMENT_DOMAIN, bytes)) }
 }
 
 /** REQUEST, PROPOSE, ACCEPT, COMMIT, COMMIT: a deal from first word to binding commitment; this process drives both sides. */

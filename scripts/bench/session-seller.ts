@@ -7,9 +7,7 @@ import '../../src/polyfill.js'
 import { join } from 'node:path'
 import { initDataDir } from '../../src/datadir.js'
 import { AspNode } from '../../src/node.js'
-import { domainSeparated } from '../../src/records/record.js'
-import { agreementId } from '../../src/session/agreement.js'
-import { COMMITMENT_DOMAIN } from '../../src/session/machine.js'
+import { commitSigningMessage } from '../../src/session/commitment-kind.js'
 import { terms } from '../../test/helpers/session-kit.js'
 import { serveEcho } from './raw-stream.js'
 import { benchConfig } from './session-config.js'
@@ -29,8 +27,8 @@ node.sessions.onEvent((event) => {
   const reply = (): Promise<unknown> | undefined => {
     if (event.message.type === 'REQUEST') return node.sessions.send(event.session, { type: 'PROPOSE', body: { terms: offer } })
     if (event.message.type === 'ACCEPT') {
-      const { bytes, cid } = agreementId(event.state.agreement!.value)
-      return node.sessions.send(event.session, { type: 'COMMIT', body: { agreement: cid, sig: node.key.signer.sign(domainSeparated(COMMITMENT_DOMAIN, bytes)) } })
+      const agreement = event.state.agreement!
+      return node.sessions.send(event.session, { type: 'COMMIT', body: { agreement: agreement.cid, sig: node.key.signer.sign(commitSigningMessage(agreement.value)) } })
     }
     return undefined
   }

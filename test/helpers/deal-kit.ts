@@ -1,7 +1,5 @@
 // Deals between real nodes in tests: negotiate to both COMMITs with given obligations and arbiters.
-import { domainSeparated } from '../../src/records/record.js'
-import { agreementId } from '../../src/session/agreement.js'
-import { COMMITMENT_DOMAIN } from '../../src/session/commitment-kind.js'
+import { commitSigningMessage } from '../../src/session/commitment-kind.js'
 import type { Body } from '../../src/session/message-types.js'
 import type { AspNode } from '../../src/node.js'
 import { terms } from './session-kit.js'
@@ -10,8 +8,7 @@ import { terms } from './session-kit.js'
 export function commitBody (node: AspNode, session: string): Body<'COMMIT'> {
   const agreement = node.sessions.state(session)?.agreement
   if (agreement == null) throw new Error('nothing accepted')
-  const { bytes, cid } = agreementId(agreement.value)
-  return { agreement: cid, sig: node.key.signer.sign(domainSeparated(COMMITMENT_DOMAIN, bytes)) }
+  return { agreement: agreement.cid, sig: node.key.signer.sign(commitSigningMessage(agreement.value)) }
 }
 
 export interface DealOptions {

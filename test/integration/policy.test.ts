@@ -9,23 +9,13 @@ import { approvalKind, decisionKind } from '../../src/policy/records.js'
 import { scoresFrom } from '../../src/policy/reputation.js'
 import { POLICY_FILE } from '../../src/policy/store.js'
 import type { CID } from '../../src/records/codec.js'
-import { domainSeparated } from '../../src/records/record.js'
 import { ReputationView } from '../../src/reputation/view.js'
-import { agreementId } from '../../src/session/agreement.js'
-import { COMMITMENT_DOMAIN } from '../../src/session/machine.js'
-import type { Body } from '../../src/session/message-types.js'
 import type { Terms } from '../../src/session/terms.js'
 import { terms } from '../helpers/session-kit.js'
 import { eventually, startNetwork, type TestNetwork } from '../helpers/network.js'
+import { commitBody as commit } from '../helpers/deal-kit.js'
 
 const EUR = (amount: number): Terms => terms({ arbiters: [], quorum: 0, total: { amount, currency: 'EUR' } })
-
-function commit (node: AspNode, session: string): Body<'COMMIT'> {
-  const agreement = node.sessions.state(session)?.agreement
-  if (agreement == null) throw new Error('nothing accepted')
-  const { bytes, cid } = agreementId(agreement.value)
-  return { agreement: cid, sig: node.key.signer.sign(domainSeparated(COMMITMENT_DOMAIN, bytes)) }
-}
 
 const code = (expected: string) => (err: PolicyError) => {
   assert.equal(err.code, expected, err.message)

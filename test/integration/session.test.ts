@@ -5,23 +5,14 @@ import { exportLog } from '../../src/log/export.js'
 import { request, type NetError } from '../../src/net/rpc.js'
 import { decodeRecord, signRecord } from '../../src/records/record.js'
 import { commitmentKind } from '../../src/session/commitment-kind.js'
-import { domainSeparated } from '../../src/records/record.js'
-import { agreementId } from '../../src/session/agreement.js'
-import { COMMITMENT_DOMAIN, SessionError } from '../../src/session/machine.js'
+import { SessionError } from '../../src/session/machine.js'
 import { SESSION_PROTOCOL, type SessionManager } from '../../src/session/manager.js'
 import { sessionMessageKind } from '../../src/session/message-kind.js'
-import type { Body } from '../../src/session/message-types.js'
 import type { AspNode } from '../../src/node.js'
 import { terms } from '../helpers/session-kit.js'
 import { testSigner } from '../helpers/keys.js'
 import { eventually, startNetwork, type TestNetwork } from '../helpers/network.js'
-
-function commit (node: AspNode, session: string): Body<'COMMIT'> {
-  const agreement = node.sessions.state(session)?.agreement
-  if (agreement == null) throw new Error('nothing accepted')
-  const { bytes, cid } = agreementId(agreement.value)
-  return { agreement: cid, sig: node.key.signer.sign(domainSeparated(COMMITMENT_DOMAIN, bytes)) }
-}
+import { commitBody as commit } from '../helpers/deal-kit.js'
 
 const cids = (m: SessionManager, session: string): string[] => m.transcript(session).map((x) => x.cid.toString())
 

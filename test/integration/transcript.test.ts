@@ -3,24 +3,14 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { verifyExports } from '../../src/audit/verify.js'
 import { exportLog } from '../../src/log/export.js'
-import { domainSeparated } from '../../src/records/record.js'
-import { agreementId } from '../../src/session/agreement.js'
-import { COMMITMENT_DOMAIN } from '../../src/session/machine.js'
-import type { Body } from '../../src/session/message-types.js'
 import { exportTranscript, TranscriptError } from '../../src/session/transcript-export.js'
 import type { AspNode } from '../../src/node.js'
 import { terms } from '../helpers/session-kit.js'
 import { eventually, startNetwork, type TestNetwork } from '../helpers/network.js'
 import { asp } from '../helpers/cli.js'
+import { commitBody as commit } from '../helpers/deal-kit.js'
 
 
-
-function commit (node: AspNode, session: string): Body<'COMMIT'> {
-  const agreement = node.sessions.state(session)?.agreement
-  if (agreement == null) throw new Error('nothing accepted')
-  const { bytes, cid } = agreementId(agreement.value)
-  return { agreement: cid, sig: node.key.signer.sign(domainSeparated(COMMITMENT_DOMAIN, bytes)) }
-}
 
 describe('session transcripts from two real nodes: export, verify, CLI', function () {
   this.timeout(120_000)
